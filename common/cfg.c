@@ -1,0 +1,164 @@
+/*
+ * cfg.c - the one table of settings and the only place that reads the
+ * environment. Each row says how to parse and check one variable; cfg_load()
+ * walks the table once, before any thread starts, and either fills every
+ * value or reports the first bad one so the process exits at start-up
+ * instead of failing later.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+
+enum cfg_type { CFG_T_STR, CFG_T_INT, CFG_T_ENUM };
+
+struct cfg_def {
+	const char	*env;
+	enum cfg_type	 type;
+	const char	*def;		/* NULL: no default */
+	long		 min, max;	/* CFG_T_INT only */
+	int		 required;	/* must be set and non-empty */
+	const char	*const *choices; /* CFG_T_ENUM only, NULL-terminated */
+};
+
+struct cfg_val {
+	char	*str;
+	long	 num;
+};
+
+static int	cfg_parse_int(const struct cfg_def *, const char *, long *,
+		    struct err *);
+static int	cfg_check_enum(const struct cfg_def *, const char *,
+		    struct err *);
+
+static const char *const cfg_log_levels[] = {
+	"debug", "info", "warn", "error", NULL
+};
+
+static const struct cfg_def cfg_table[CFG__COUNT] = {
+	[CFG_DB] = { "PARLEY_DB", CFG_T_STR, "dbname=parley", 0, 0, 0, NULL },
+	[CFG_DB_CONNECT_TIMEOUT] = { "PARLEY_DB_CONNECT_TIMEOUT", CFG_T_INT,
+	    "2",
+	    1, 30, 0, NULL },
+	[CFG_REDIS] = { "PARLEY_REDIS", CFG_T_STR, "unix:var/run/redis.sock",
+	    0, 0, 0, NULL },
+	[CFG_SOCKET] = { "PARLEY_SOCKET", CFG_T_STR, "", 0, 0, 0, NULL },
+	[CFG_THREADS] = { "PARLEY_THREADS", CFG_T_INT, "8", 1, 256, 0, NULL },
+	[CFG_MAX_BODY] = { "PARLEY_MAX_BODY", CFG_T_INT, "131072",
+	    1024, 2147483648L, 0, NULL },
+	[CFG_LOG_LEVEL] = { "PARLEY_LOG_LEVEL", CFG_T_ENUM, "info", 0, 0, 0,
+	    cfg_log_levels },
+	[CFG_ORIGIN] = { "PARLEY_ORIGIN", CFG_T_STR, "https://localhost:8443",
+	    0, 0, 0, NULL },
+	[CFG_WS_HOST] = { "PARLEY_WS_HOST", CFG_T_STR, "127.0.0.1", 0, 0, 0,
+	    NULL },
+	[CFG_WS_PORT] = { "PARLEY_WS_PORT", CFG_T_INT, "8090", 1, 65535, 0,
+	    NULL },
+	[CFG_WS_NODE] = { "PARLEY_WS_NODE", CFG_T_STR, "ws1", 0, 0, 1, NULL },
+	[CFG_WS_MAX_QUEUE] = { "PARLEY_WS_MAX_QUEUE", CFG_T_INT, "1048576",
+	    4096, 1073741824L, 0, NULL },
+	[CFG_REDIS_TIMEOUT_MS] = { "PARLEY_REDIS_TIMEOUT_MS", CFG_T_INT, "1000",
+	    10, 30000, 0, NULL },
+};
+
+static struct cfg_val cfg_vals[CFG__COUNT];
+
+static int
+cfg_parse_int(const struct cfg_def *d, const char *s, long *out,
+    struct err *e)
+{
+	char	*end;
+	long	 v;
+
+	/* strtol alone would accept leading blanks and a '+'. */
+	if (!isdigit((unsigned char)s[0]) && s[0] != '-')
+		goto bad;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || errno != 0 || v < d->min ||
+	    v > d->max)
+		goto bad;
+	*out = v;
+	return 0;
+bad:
+	return err_set(e, APP_EINVAL, "bad_config",
+	    "%s must be an integer in %ld..%ld", d->env, d->min, d->max);
+}
+
+static int
+cfg_check_enum(const struct cfg_def *d, const char *s, struct err *e)
+{
+	size_t	i;
+
+	for (i = 0; d->choices[i] != NULL; i++)
+		if (strcmp(s, d->choices[i]) == 0)
+			return 0;
+	return err_set(e, APP_EINVAL, "bad_config",
+	    "%s must be one of debug|info|warn|error", d->env);
+}
+
+int
+cfg_load(struct err *e)
+{
+	struct cfg_val	 vals[CFG__COUNT];
+	const char	*s;
+	size_t		 i;
+	int		 rc = 0;
+
+	memset(vals, 0, sizeof(vals));
+	for (i = 0; i < CFG__COUNT; i++) {
+		const struct cfg_def *d = &cfg_table[i];
+
+		if ((s = getenv(d->env)) == NULL)
+			s = d->def;
+		if (s == NULL || (d->required && s[0] == '\0')) {
+			rc = err_set(e, APP_EINVAL, "bad_config",
+			    "%s is required", d->env);
+			goto out;
+		}
+		if (d->type == CFG_T_INT &&
+		    (rc = cfg_parse_int(d, s, &vals[i].num, e)) != 0)
+			goto out;
+		if (d->type == CFG_T_ENUM &&
+		    (rc = cfg_check_enum(d, s, e)) != 0)
+			goto out;
+		if ((vals[i].str = strdup(s)) == NULL)
+			abort();
+	}
+	/* Commit only a fully valid set, so a failed reload keeps the old. */
+	for (i = 0; i < CFG__COUNT; i++) {
+		free(cfg_vals[i].str);
+		cfg_vals[i] = vals[i];
+		vals[i].str = NULL;
+	}
+out:
+	for (i = 0; i < CFG__COUNT; i++)
+		free(vals[i].str);
+	return rc;
+}
+
+const char *
+cfg_str(enum cfg_key k)
+{
+	if ((unsigned)k >= CFG__COUNT || cfg_vals[k].str == NULL)
+		return "";
+	return cfg_vals[k].str;
+}
+
+long
+cfg_int(enum cfg_key k)
+{
+	if ((unsigned)k >= CFG__COUNT)
+		return 0;
+	return cfg_vals[k].num;
+}
+
+const char *
+cfg_name(enum cfg_key k)
+{
+	if ((unsigned)k >= CFG__COUNT)
+		return "?";
+	return cfg_table[k].env;
+}

@@ -1,0 +1,19 @@
+/*
+ * main.c - the calls FastCGI service: call signalling, the call log and
+ * TURN credentials. Start-up, the request loop and shutdown are
+ * svc_main()'s; this file only names the service and its routes.
+ */
+#include "calls.h"
+#include "svc.h"
+
+int
+main(int argc, char **argv)
+{
+	const struct svc_def def = {
+		.name = "calls",
+		.routes = calls_routes,
+		.nroutes = calls_nroutes,
+	};
+
+	return svc_main(argc, argv, &def);
+}

@@ -1,0 +1,71 @@
+/*
+ * bus.h - the ws node's link to Redis pub/sub, on the libuv loop.
+ *
+ * Two async hiredis contexts: one subscribed (a subscribed connection can
+ * do nothing else) and one for commands (PING now; PUBLISH and per-device
+ * SUBSCRIBE bookkeeping later). Redis may be down at start or go away at
+ * any time: the bus never exits the process, it reconnects both contexts
+ * with capped exponential backoff and subscribes again, and reports
+ * unhealthy meanwhile. A PING on the command context every timeout_ms
+ * catches a Redis that hangs without closing its sockets.
+ */
+#ifndef PARLEY_WS_BUS_H
+#define PARLEY_WS_BUS_H
+
+#include <stddef.h>
+
+#include <uv.h>
+
+#include "err.h"
+
+struct redisAsyncContext;
+
+/* One published message; channel and data live for the call only. */
+typedef void	(*bus_message_fn)(void *arg, const char *channel,
+		    const char *data, size_t len);
+
+struct bus {
+	uv_loop_t			*loop;
+	uv_timer_t			 timer;	/* redial, or PING watchdog */
+	struct redisAsyncContext	*sub;
+	struct redisAsyncContext	*cmd;
+	char				*path;	/* unix socket, or NULL */
+	char				*host;	/* TCP host, or NULL */
+	int				 port;
+	long				 timeout_ms;
+	const char			*channel;
+	unsigned int			 backoff_ms;
+	int				 subscribed;
+	int				 ping_pending;
+	int				 up;	/* subscribed, PING answered */
+	int				 warned; /* this outage is logged */
+	int				 stopping;
+	bus_message_fn			 on_message;
+	void				*arg;
+};
+
+/*
+ * Starts the bus on loop for addr ("unix:/path" or "host:port"), subscribed
+ * to channel (not copied: a string constant): the first connection attempt
+ * happens at once, later ones on the timer. on_message gets every message.
+ * Per-device channels come with message delivery: they will be SUBSCRIBEd
+ * on b->sub as sockets open and re-subscribed after every reconnect.
+ * Returns 0, or APP_EINVAL (bad addr) / APP_EINTERNAL with e set; Redis
+ * being down is not an error.
+ */
+int	bus_start(struct bus *b, uv_loop_t *loop, const char *addr,
+	    long timeout_ms, const char *channel, bus_message_fn on_message,
+	    void *arg, struct err *e);
+
+/* 1 when both contexts are connected and the subscription is live. */
+int	bus_up(const struct bus *b);
+
+/*
+ * Stops reconnecting, closes the timer and frees both contexts without
+ * waiting for replies (a hung Redis must not hold up shutdown). The loop
+ * finishes closing the handles; then bus_cleanup() frees the rest.
+ */
+void	bus_stop(struct bus *b);
+void	bus_cleanup(struct bus *b);
+
+#endif

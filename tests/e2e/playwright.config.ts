@@ -1,0 +1,49 @@
+/*
+ * Browser tests against a running Parley (the real nginx): PARLEY_TEST_URL,
+ * e.g. https://localhost:18443. Debian's Chromium, never a downloaded browser.
+ *
+ *   cd web && PARLEY_TEST_URL=https://localhost:18443 npx playwright test -c ../tests/e2e
+ *
+ * @playwright/test resolves through tests/e2e/node_modules, a symlink to
+ * web/node_modules. Screenshots go to PARLEY_TEST_ARTIFACTS (default
+ * /tmp/parley-artifacts), never into the repository.
+ */
+import { defineConfig } from "@playwright/test";
+
+process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = "1";
+const artifacts = process.env.PARLEY_TEST_ARTIFACTS ?? "/tmp/parley-artifacts";
+
+export default defineConfig({
+  testDir: ".",
+  testMatch: /.*\.spec\.ts$/,
+  outputDir: `${artifacts}/test-results`,
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL: process.env.PARLEY_TEST_URL ?? "https://localhost:18443",
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1440, height: 900 },
+    colorScheme: "light",
+    locale: "en-GB",
+    trace: "off",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.PARLEY_CHROMIUM ?? "/usr/bin/chromium",
+      args: [
+        "--disable-gpu",
+        "--disable-quic",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+      ],
+    },
+  },
+  projects: [{ name: "chromium" }],
+});
