@@ -45,25 +45,38 @@ INTEG_BINS	:= $(INTEG_SRC:%.c=$(BUILD)/%)
 INTEG_LIB_SRC	:= $(wildcard tests/integration/lib/*.c)
 INTEG_LIB_OBJ	:= $(INTEG_LIB_SRC:%.c=$(BUILD)/%.o)
 
+# V=1 shows the full compiler command lines.
+ifeq ($(V),1)
+Q		:=
+say		:= @true
+else
+Q		:= @
+say		:= @printf '  %-5s %s\n'
+endif
+
 .SECONDARY:
-.PHONY: all c web deps run start stop test test-unit bench clean format
+.PHONY: all c services web deps run start stop test bench clean format
 all: c web
 
+services: $(SVC_BINS)
 c: $(SVC_BINS) $(UNIT_BINS) $(INTEG_BINS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(say) CC $<
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(LIBCOMMON): $(COMMON_OBJ)
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	$(say) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 # A service binary: every .c in services/<name>/.
 .SECONDEXPANSION:
 $(BUILD)/bin/%: $$(addprefix $(BUILD)/,$$(subst .c,.o,$$(wildcard services/$$*/*.c))) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $(PKG_LIBS)
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $(PKG_LIBS)
 
 # A unit test of tests/unit/services/<svc>/ also links that service's objects
 # except main.o, so handlers are called directly.
@@ -72,11 +85,13 @@ svc_objs = $(addprefix $(BUILD)/,$(subst .c,.o,$(filter-out %/main.c,$(wildcard 
 $(BUILD)/tests/unit/%_test: $(BUILD)/tests/unit/%_test.o $(LIBCOMMON) \
     $$(if $$(findstring services/,$$*),$$(call svc_objs,$$(word 2,$$(subst /, ,$$*))))
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $(PKG_LIBS) -lcriterion
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $(PKG_LIBS) -lcriterion
 
 $(BUILD)/tests/integration/%_test: $(BUILD)/tests/integration/%_test.o $(INTEG_LIB_OBJ) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $(PKG_LIBS) -lcriterion
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $(PKG_LIBS) -lcriterion
 
 # Tests use Criterion's macros, which define functions without prototypes.
 $(BUILD)/tests/%.o: CFLAGS += -Wno-missing-prototypes -Itests/integration/lib
@@ -91,11 +106,11 @@ deps:
 	@deploy/install-deps
 
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(shell nproc) services web
 	@deploy/stack run
 
 start: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(shell nproc) services web
 	@deploy/stack start
 
 stop:
@@ -105,7 +120,7 @@ test: deps
 	@tests/run-all
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(shell nproc) services web
 	@bench/run-all
 
 format:
