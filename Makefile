@@ -44,6 +44,8 @@ INTEG_SRC	:= $(wildcard tests/integration/*_test.c)
 INTEG_BINS	:= $(INTEG_SRC:%.c=$(BUILD)/%)
 INTEG_LIB_SRC	:= $(wildcard tests/integration/lib/*.c)
 INTEG_LIB_OBJ	:= $(INTEG_LIB_SRC:%.c=$(BUILD)/%.o)
+BENCH_SRC	:= $(wildcard bench/*.c)
+BENCH_BINS	:= $(BENCH_SRC:%.c=$(BUILD)/%)
 
 # V=1 shows the full compiler command lines.
 ifeq ($(V),1)
@@ -88,6 +90,12 @@ $(BUILD)/tests/unit/%_test: $(BUILD)/tests/unit/%_test.o $(LIBCOMMON) \
 	$(say) LD $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $(PKG_LIBS) -lcriterion
 
+# A benchmark tool: one .c in bench/, with the integration tests' helpers.
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(INTEG_LIB_OBJ) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $(PKG_LIBS) -lcriterion
+
 $(BUILD)/tests/integration/%_test: $(BUILD)/tests/integration/%_test.o $(INTEG_LIB_OBJ) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(say) LD $@
@@ -95,6 +103,7 @@ $(BUILD)/tests/integration/%_test: $(BUILD)/tests/integration/%_test.o $(INTEG_L
 
 # Tests use Criterion's macros, which define functions without prototypes.
 $(BUILD)/tests/%.o: CFLAGS += -Wno-missing-prototypes -Itests/integration/lib
+$(BUILD)/bench/%.o: CFLAGS += -Itests/integration/lib
 
 web: web/out/index.html
 web/out/index.html: $(shell find web/app web/components web/lib web/public -type f 2>/dev/null) \
@@ -120,7 +129,7 @@ test: deps
 	@tests/run-all
 
 bench: deps
-	@$(MAKE) --no-print-directory -j$(shell nproc) services web
+	@$(MAKE) --no-print-directory -j$(shell nproc) services web $(BENCH_BINS)
 	@bench/run-all
 
 format:
