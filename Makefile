@@ -14,7 +14,7 @@
 MODE		?= release
 BUILD		:= build/$(MODE)
 CC		?= cc
-PKGS		:= libpq jansson libsodium hiredis libwebsockets libuv libcurl
+PKGS		:= libpq jansson libsodium hiredis libwebsockets libuv libcurl libcrypto
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfcgi -lpthread
 
