@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,8 @@ static const char *const cfg_log_levels[] = {
 	"debug", "info", "warn", "error", NULL
 };
 
+static const char *const cfg_sms_senders[] = { "log", "http", NULL };
+
 static const struct cfg_def cfg_table[CFG__COUNT] = {
 	[CFG_DB] = { "PARLEY_DB", CFG_T_STR, "dbname=parley", 0, 0, 0, NULL },
 	[CFG_DB_CONNECT_TIMEOUT] = { "PARLEY_DB_CONNECT_TIMEOUT", CFG_T_INT,
@@ -61,6 +64,54 @@ static const struct cfg_def cfg_table[CFG__COUNT] = {
 	    4096, 1073741824L, 0, NULL },
 	[CFG_REDIS_TIMEOUT_MS] = { "PARLEY_REDIS_TIMEOUT_MS", CFG_T_INT, "1000",
 	    10, 30000, 0, NULL },
+	[CFG_VAR] = { "PARLEY_VAR", CFG_T_STR, "var", 0, 0, 0, NULL },
+	[CFG_SMS_SENDER] = { "PARLEY_SMS_SENDER", CFG_T_ENUM, "log", 0, 0, 0,
+	    cfg_sms_senders },
+	[CFG_SMS_URL] = { "PARLEY_SMS_URL", CFG_T_STR, "", 0, 0, 0, NULL },
+	[CFG_SMS_TOKEN] = { "PARLEY_SMS_TOKEN", CFG_T_STR, "", 0, 0, 0, NULL },
+	[CFG_SMS_TIMEOUT] = { "PARLEY_SMS_TIMEOUT", CFG_T_INT, "5", 1, 60, 0,
+	    NULL },
+	[CFG_SMS_OUTBOX] = { "PARLEY_SMS_OUTBOX", CFG_T_STR, "", 0, 0, 0,
+	    NULL },
+	[CFG_OTP_TTL] = { "PARLEY_OTP_TTL", CFG_T_INT, "600", 30, 3600, 0,
+	    NULL },
+	[CFG_OTP_ATTEMPTS] = { "PARLEY_OTP_ATTEMPTS", CFG_T_INT, "5", 1, 20, 0,
+	    NULL },
+	[CFG_OTP_RESEND] = { "PARLEY_OTP_RESEND", CFG_T_INT, "30", 1, 3600, 0,
+	    NULL },
+	[CFG_OTP_HOURLY] = { "PARLEY_OTP_HOURLY", CFG_T_INT, "5", 1, 1000, 0,
+	    NULL },
+	[CFG_RATE_OTP_IP_MAX] = { "PARLEY_RATE_OTP_IP_MAX", CFG_T_INT, "20",
+	    1, 100000000, 0, NULL },
+	[CFG_RATE_OTP_IP_WINDOW] = { "PARLEY_RATE_OTP_IP_WINDOW", CFG_T_INT,
+	    "600", 1, 86400, 0, NULL },
+	[CFG_RATE_KEYS_MAX] = { "PARLEY_RATE_KEYS_MAX", CFG_T_INT, "100",
+	    1, 100000000, 0, NULL },
+	[CFG_RATE_KEYS_WINDOW] = { "PARLEY_RATE_KEYS_WINDOW", CFG_T_INT, "60",
+	    1, 86400, 0, NULL },
+	[CFG_PIN_OPSLIMIT] = { "PARLEY_PIN_OPSLIMIT", CFG_T_INT, "2", 1, 20, 0,
+	    NULL },
+	[CFG_PIN_MEMLIMIT] = { "PARLEY_PIN_MEMLIMIT", CFG_T_INT, "67108864",
+	    8192, 1073741824L, 0, NULL },
+	[CFG_PIN_FREE_ATTEMPTS] = { "PARLEY_PIN_FREE_ATTEMPTS", CFG_T_INT, "3",
+	    1, 100, 0, NULL },
+	[CFG_PIN_DELAY] = { "PARLEY_PIN_DELAY", CFG_T_INT, "30", 1, 86400, 0,
+	    NULL },
+	[CFG_SESSION_CACHE_TTL] = { "PARLEY_SESSION_CACHE_TTL", CFG_T_INT,
+	    "10", 1, 300, 0, NULL },
+	[CFG_DEVICE_MAX] = { "PARLEY_DEVICE_MAX", CFG_T_INT, "5", 1, 100, 0,
+	    NULL },
+	[CFG_KEYS_MAX_STORED] = { "PARLEY_KEYS_MAX_STORED", CFG_T_INT, "1000",
+	    10, 100000, 0, NULL },
+	[CFG_RATE_DISCOVER_DAILY] = { "PARLEY_RATE_DISCOVER_DAILY", CFG_T_INT,
+	    "5000", 1, 10000000, 0, NULL },
+	[CFG_TURN_SECRET] = { "PARLEY_TURN_SECRET", CFG_T_STR, "", 0, 0, 0,
+	    NULL },
+	[CFG_TURN_URLS] = { "PARLEY_TURN_URLS", CFG_T_STR, "", 0, 0, 0, NULL },
+	[CFG_TURN_TTL] = { "PARLEY_TURN_TTL", CFG_T_INT, "86400", 60, 86400, 0,
+	    NULL },
+	[CFG_CALL_RING_TIMEOUT] = { "PARLEY_CALL_RING_TIMEOUT", CFG_T_INT, "45",
+	    1, 600, 0, NULL },
 };
 
 static struct cfg_val cfg_vals[CFG__COUNT];
@@ -90,13 +141,22 @@ bad:
 static int
 cfg_check_enum(const struct cfg_def *d, const char *s, struct err *e)
 {
-	size_t	i;
+	char	choices[128] = "";
+	size_t	i, n = 0;
+	int	w;
 
 	for (i = 0; d->choices[i] != NULL; i++)
 		if (strcmp(s, d->choices[i]) == 0)
 			return 0;
-	return err_set(e, APP_EINVAL, "bad_config",
-	    "%s must be one of debug|info|warn|error", d->env);
+	for (i = 0; d->choices[i] != NULL && n < sizeof(choices); i++) {
+		w = snprintf(choices + n, sizeof(choices) - n, "%s%s",
+		    i > 0 ? "|" : "", d->choices[i]);
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+	return err_set(e, APP_EINVAL, "bad_config", "%s must be one of %s",
+	    d->env, choices);
 }
 
 int

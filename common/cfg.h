@@ -25,6 +25,35 @@ enum cfg_key {
 	CFG_WS_NODE,		/* PARLEY_WS_NODE: ws node name (several nodes may run) */
 	CFG_WS_MAX_QUEUE,	/* PARLEY_WS_MAX_QUEUE: per-connection outgoing byte cap */
 	CFG_REDIS_TIMEOUT_MS,	/* PARLEY_REDIS_TIMEOUT_MS: connect and command timeout */
+	CFG_VAR,		/* PARLEY_VAR: the runtime directory */
+	/* Accounts (services/auth, common/auth). */
+	CFG_SMS_SENDER,		/* PARLEY_SMS_SENDER: log|http */
+	CFG_SMS_URL,		/* PARLEY_SMS_URL: the http sender's gateway URL */
+	CFG_SMS_TOKEN,		/* PARLEY_SMS_TOKEN: its bearer token */
+	CFG_SMS_TIMEOUT,	/* PARLEY_SMS_TIMEOUT: gateway timeout, seconds */
+	CFG_SMS_OUTBOX,		/* PARLEY_SMS_OUTBOX: the log sender's file; "": $PARLEY_VAR/sms/outbox */
+	CFG_OTP_TTL,		/* PARLEY_OTP_TTL: code lifetime, seconds */
+	CFG_OTP_ATTEMPTS,	/* PARLEY_OTP_ATTEMPTS: wrong codes before a code dies */
+	CFG_OTP_RESEND,		/* PARLEY_OTP_RESEND: seconds between codes to one phone */
+	CFG_OTP_HOURLY,		/* PARLEY_OTP_HOURLY: codes per phone per hour */
+	CFG_RATE_OTP_IP_MAX,	/* PARLEY_RATE_OTP_IP_MAX: codes per client address per window */
+	CFG_RATE_OTP_IP_WINDOW,	/* PARLEY_RATE_OTP_IP_WINDOW: that window, seconds */
+	CFG_RATE_KEYS_MAX,	/* PARLEY_RATE_KEYS_MAX: key bundle fetches per requester per window */
+	CFG_RATE_KEYS_WINDOW,	/* PARLEY_RATE_KEYS_WINDOW: that window, seconds */
+	CFG_PIN_OPSLIMIT,	/* PARLEY_PIN_OPSLIMIT: Argon2id passes */
+	CFG_PIN_MEMLIMIT,	/* PARLEY_PIN_MEMLIMIT: Argon2id memory, bytes */
+	CFG_PIN_FREE_ATTEMPTS,	/* PARLEY_PIN_FREE_ATTEMPTS: wrong PINs before delays start */
+	CFG_PIN_DELAY,		/* PARLEY_PIN_DELAY: first delay, seconds; doubles per failure */
+	CFG_SESSION_CACHE_TTL,	/* PARLEY_SESSION_CACHE_TTL: Redis session cache, seconds */
+	CFG_DEVICE_MAX,		/* PARLEY_DEVICE_MAX: devices per account */
+	CFG_KEYS_MAX_STORED,	/* PARLEY_KEYS_MAX_STORED: one-time prekeys kept per device */
+	/* Contacts (services/contacts). */
+	CFG_RATE_DISCOVER_DAILY, /* PARLEY_RATE_DISCOVER_DAILY: numbers looked up per user per day */
+	/* Calls (services/calls). */
+	CFG_TURN_SECRET,	/* PARLEY_TURN_SECRET: coturn's use-auth-secret; "": no TURN */
+	CFG_TURN_URLS,		/* PARLEY_TURN_URLS: comma-separated stun:/turn: URLs */
+	CFG_TURN_TTL,		/* PARLEY_TURN_TTL: TURN credential lifetime, seconds (<= 24 h) */
+	CFG_CALL_RING_TIMEOUT,	/* PARLEY_CALL_RING_TIMEOUT: unanswered calls end as missed, seconds */
 	CFG__COUNT
 };
 

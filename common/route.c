@@ -5,6 +5,7 @@
  * allocation unless a route matches; tables are small, a linear scan is
  * the right tool.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -15,11 +16,28 @@ static int	route_hexval(int);
 static char	*route_unescape(struct arena *, const char *, size_t);
 
 static route_auth_fn	route_auth;
+static char		*route_origin;
 
 void
 route_set_auth(route_auth_fn fn)
 {
 	route_auth = fn;
+}
+
+void
+route_set_origin(const char *origin)
+{
+	free(route_origin);
+	route_origin = NULL;
+	if (origin != NULL && (route_origin = strdup(origin)) == NULL)
+		abort();
+}
+
+int
+route_state_changing(const char *method)
+{
+	return strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
+	    strcmp(method, "PATCH") == 0 || strcmp(method, "DELETE") == 0;
 }
 
 void
@@ -108,12 +126,28 @@ route_dispatch(const struct route *routes, size_t nroutes, struct req *r,
 		resp_error(resp, &e);
 		return;
 	}
+	/*
+	 * SameSite=Strict already keeps the session cookie off cross-site
+	 * requests; the Origin check also stops a cross-site form or fetch
+	 * from reaching the public state-changing routes (codes, login).
+	 */
+	if (route_origin != NULL && route_state_changing(r->method) &&
+	    strcmp(r->origin, route_origin) != 0) {
+		rc = err_set(&e, APP_EFORBIDDEN, "bad_origin",
+		    "the request must come from the app's own origin");
+		goto fail;
+	}
 	if (found->flags & ROUTE_AUTH) {
 		rc = route_auth != NULL ? route_auth(r, &e) :
 		    err_set(&e, APP_EUNAUTH, "unauthorized",
 		    "authentication required");
 		if (rc < 0)
 			goto fail;
+		if (r->pin_pending && !(found->flags & ROUTE_PIN_OK)) {
+			rc = err_set(&e, APP_EFORBIDDEN, "pin_required",
+			    "enter your two-step verification PIN first");
+			goto fail;
+		}
 	}
 	rc = found->handler(r, resp, &e);
 	if (rc == 0 && resp->status == 0)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "auth.h"
 #include "cfg.h"
 #include "crypto.h"
 #include "db.h"
@@ -127,7 +128,8 @@ svc_main(int argc, char **argv, const struct svc_def *def)
 		    "environment variables)\n", argv[0]);
 		return 2;
 	}
-	if (svc_config(&e) != 0) {
+	if (svc_config(&e) != 0 ||
+	    (def->configure != NULL && def->configure(&e) != 0)) {
 		fprintf(stderr, "%s: configuration error: %s\n", def->name,
 		    e.msg);
 		return 2;
@@ -140,7 +142,9 @@ svc_main(int argc, char **argv, const struct svc_def *def)
 	/* Dead peers show up as EPIPE, never as a fatal signal. */
 	signal(SIGPIPE, SIG_IGN);
 	svc_def = def;
-	route_set_auth(def->authenticate);
+	route_set_auth(def->authenticate != NULL ? def->authenticate :
+	    auth_resolve);
+	route_set_origin(cfg_str(CFG_ORIGIN));
 
 	conf.svc = def->name;
 	conf.socket_path = cfg_str(CFG_SOCKET);

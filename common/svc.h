@@ -3,7 +3,10 @@
  *
  *   int main(int argc, char **argv) { return svc_main(argc, argv, &def); }
  *
- * cfg_load (exit 2 on bad configuration) -> log_init -> cryp_init ->
+ * cfg_load (exit 2 on bad configuration) -> the service's own configure
+ * hook -> log_init -> cryp_init -> the route hooks (authentication by
+ * auth_resolve() unless the service names another, and the Origin check
+ * against PARLEY_ORIGIN) ->
  * per-thread db and kv handles (lazy: a service starts and answers 503
  * while Postgres or Redis is down, and recovers by itself) -> fcgi_serve
  * until SIGTERM -> exit 0.
@@ -21,7 +24,13 @@ struct svc_def {
 	const char		*name;		/* "auth", ... */
 	const struct route	*routes;
 	size_t			 nroutes;
-	route_auth_fn		 authenticate;	/* NULL: ROUTE_AUTH is 401 */
+	route_auth_fn		 authenticate;	/* NULL: auth_resolve() */
+	/*
+	 * Optional: checks the service's own settings and sets up process-wide
+	 * state, after cfg_load() and before threads start. 0, or a negative
+	 * code with e set (the process exits 2).
+	 */
+	int			(*configure)(struct err *e);
 };
 
 /*

@@ -1,9 +1,10 @@
 /*
  * main.c - the auth FastCGI service: accounts, one-time codes, sessions,
  * devices and the key directory. Start-up, the request loop and shutdown
- * are svc_main()'s; this file only names the service and its routes.
+ * are svc_main()'s; this file names the service, its routes and its
+ * start-up check of the SMS sender.
  */
-#include "auth.h"
+#include "auth_svc.h"
 #include "svc.h"
 
 int
@@ -13,6 +14,7 @@ main(int argc, char **argv)
 		.name = "auth",
 		.routes = auth_routes,
 		.nroutes = auth_nroutes,
+		.configure = sms_configure,
 	};
 
 	return svc_main(argc, argv, &def);

@@ -1,8 +1,9 @@
 /*
  * ws_test.c - the WebSocket push service against the live test stack.
  *
- * Through nginx (wss://, self-signed) and directly to one ws node, from the
- * harness's environment: PARLEY_TEST_URL (nginx), PARLEY_TEST_WS_DIRECT
+ * Through nginx (wss://, self-signed, with a fixture device's session: nginx
+ * refuses an upgrade without one) and directly to one ws node (anonymous
+ * there: broadcasts only), from the harness's environment: PARLEY_TEST_URL (nginx), PARLEY_TEST_WS_DIRECT
  * (host:port of a ws node), PARLEY_REDIS (where tests PUBLISH). Broadcasts
  * reach every socket of every test running in parallel, so each test tags
  * its messages with a token of its own and skips frames that are not its.
@@ -18,6 +19,7 @@
 #include <hiredis/hiredis.h>
 #include <jansson.h>
 
+#include "fixture.h"
 #include "wsclient.h"
 
 #define T_TIMEOUT_MS	5000
@@ -163,14 +165,20 @@ t_recv_token(struct wsclient *c, const char *token)
 }
 
 static struct wsclient *
-t_open(const char *url)
+t_open_as(const char *url, const char *cookie)
 {
 	struct wsclient	*c;
 
-	cr_assert_not_null(c = wsclient_connect(url, NULL, T_TIMEOUT_MS));
+	cr_assert_not_null(c = wsclient_connect(url, cookie, T_TIMEOUT_MS));
 	cr_assert(wsclient_is_open(c), "%s: status %d: %s", url,
 	    wsclient_http_status(c), wsclient_error(c));
 	return c;
+}
+
+static struct wsclient *
+t_open(const char *url)
+{
+	return t_open_as(url, NULL);
 }
 
 /* Checks that the next frame is the hello. */
@@ -198,16 +206,19 @@ TestSuite(ws, .timeout = 60);
 
 Test(ws, hello_over_wss_through_nginx)
 {
+	struct fx_user	 u;
 	struct wsclient	*c;
 	char		 url[T_URL_MAX];
 
 	t_url(url, sizeof(url), "/ws", 1);
-	c = t_open(url);
+	fx_user_create(&u, "WS", 1);
+	c = t_open_as(url, u.dev[0].cookie);
 	cr_expect_eq(wsclient_http_status(c), 101);
 	t_expect_hello(c);
 	cr_expect_eq(wsclient_close(c, 1000, T_TIMEOUT_MS), 0);
 	cr_expect_eq(wsclient_close_code(c), 1000);
 	wsclient_free(c);
+	fx_user_destroy(&u);
 }
 
 Test(ws, health_through_nginx)
@@ -281,12 +292,14 @@ Test(ws, upgrade_on_unknown_path_is_refused)
 
 Test(ws, redis_broadcast_reaches_client)
 {
+	struct fx_user	 u;
 	struct wsclient	*c;
 	char		 url[T_URL_MAX], token[64], msg[128];
 	int		 n;
 
 	t_url(url, sizeof(url), "/ws", 1);
-	c = t_open(url);
+	fx_user_create(&u, "WS", 1);
+	c = t_open_as(url, u.dev[0].cookie);
 	t_expect_hello(c);
 	t_token(token, sizeof(token));
 	n = snprintf(msg, sizeof(msg), "{\"type\":\"test\",\"token\":\"%s\"}",
@@ -294,17 +307,23 @@ Test(ws, redis_broadcast_reaches_client)
 	cr_expect_geq(t_publish(msg, (size_t)n), 1);
 	cr_expect(t_recv_token(c, token), "broadcast not received");
 	wsclient_free(c);
+	fx_user_destroy(&u);
 }
 
 Test(ws, concurrent_clients_all_receive)
 {
+	struct fx_user	 u[2];
 	struct wsclient	*c[T_CLIENTS];
 	char		 url[T_URL_MAX], token[64], msg[128];
 	int		 i, n;
 
+	/* One socket per device: two users of four devices each. */
 	t_url(url, sizeof(url), "/ws", 1);
+	fx_user_create(&u[0], "WS", T_CLIENTS / 2);
+	fx_user_create(&u[1], "WS", T_CLIENTS / 2);
 	for (i = 0; i < T_CLIENTS; i++)
-		c[i] = t_open(url);
+		c[i] = t_open_as(url, u[i / (T_CLIENTS / 2)].dev[i %
+		    (T_CLIENTS / 2)].cookie);
 	for (i = 0; i < T_CLIENTS; i++)
 		t_expect_hello(c[i]);
 	t_token(token, sizeof(token));
@@ -317,6 +336,8 @@ Test(ws, concurrent_clients_all_receive)
 		cr_expect_eq(wsclient_close(c[i], 1000, T_TIMEOUT_MS), 0);
 		wsclient_free(c[i]);
 	}
+	fx_user_destroy(&u[0]);
+	fx_user_destroy(&u[1]);
 }
 
 Test(ws, slow_consumer_is_cut_off)

@@ -47,8 +47,10 @@ fx_exec(const char *sql, int n, const char *const *params)
 void
 fx_random_phone(char out[20])
 {
-	snprintf(out, 20, "+1555%010u", randombytes_uniform(1000000000u) * 10u +
-	    randombytes_uniform(10));
+	if (sodium_init() < 0)
+		cr_assert_fail("sodium_init");
+	snprintf(out, 20, "+1555%05u%05u", randombytes_uniform(100000),
+	    randombytes_uniform(100000));
 }
 
 static void
@@ -59,9 +61,7 @@ fx_session(PGconn *c, struct fx_user *u, struct fx_device *d)
 	const char *params[3];
 	int lengths[3] = { 0, 0, sizeof(hash) }, formats[3] = { 0, 0, 1 };
 
-	if (sodium_init() < 0)
-		cr_assert_fail("sodium_init");
-	randombytes_buf(raw, sizeof(raw));
+	randombytes_buf(raw, sizeof(raw));	/* sodium_init() ran in fx_random_phone() */
 	sodium_bin2base64(d->token, sizeof(d->token), raw, sizeof(raw),
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	crypto_generichash(hash, sizeof(hash), (unsigned char *)d->token,

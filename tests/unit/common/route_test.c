@@ -2,6 +2,7 @@
  * route_test.c - dispatch (404, 405 + Allow, path parameters, the central
  * auth check, handler errors) and the query and cookie parsers.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -16,9 +17,9 @@ h_ok(struct req *r, struct resp *resp, struct err *e)
 {
 	(void)e;
 	calls++;
-	return resp_json(resp, 200, json_pack("{s:s,s:I}", "id",
+	return resp_json(resp, 200, json_pack("{s:s,s:s,s:i}", "id",
 	    route_param(r, "id") != NULL ? route_param(r, "id") : "",
-	    "user", (json_int_t)r->user_id));
+	    "user", r->user_id, "device", r->device_id));
 }
 
 static int
@@ -51,7 +52,17 @@ static int
 auth_ok(struct req *r, struct err *e)
 {
 	(void)e;
-	r->user_id = 42;
+	snprintf(r->user_id, sizeof(r->user_id), "%s",
+	    "8d0c3a8e-1b7e-4f7e-9a43-2f4c1f1e2d3c");
+	r->device_id = 42;
+	return 0;
+}
+
+static int
+auth_pin_pending(struct req *r, struct err *e)
+{
+	auth_ok(r, e);
+	r->pin_pending = 1;
 	return 0;
 }
 
@@ -70,6 +81,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/x/fail", h_fail, ROUTE_PUBLIC },
 	{ "POST", "/api/x/silent", h_silent, ROUTE_PUBLIC },
 	{ "POST", "/api/x/bare", h_bare_error, ROUTE_PUBLIC },
+	{ "POST", "/api/x/pin", h_ok, ROUTE_AUTH | ROUTE_PIN_OK },
 };
 
 static void
@@ -78,6 +90,7 @@ setup(void)
 	a = arena_create(0);
 	calls = 0;
 	route_set_auth(NULL);
+	route_set_origin(NULL);
 }
 
 static void
@@ -88,10 +101,13 @@ teardown(void)
 
 TestSuite(route, .init = setup, .fini = teardown);
 
-/* Dispatches and returns the status; *code gets the error slug or "". */
+/*
+ * Dispatches with Origin origin and returns the status; *code gets the
+ * error slug or "".
+ */
 static int
-run(const char *method, const char *path, struct resp *resp,
-    const char **code)
+run_from(const char *origin, const char *method, const char *path,
+    struct resp *resp, const char **code)
 {
 	struct req	r;
 	json_t		*err;
@@ -99,12 +115,20 @@ run(const char *method, const char *path, struct resp *resp,
 	route_req_init(&r, a);
 	r.method = method;
 	r.path = path;
+	r.origin = origin;
 	resp_init(resp, a);
 	route_dispatch(routes, sizeof(routes) / sizeof(routes[0]), &r, resp);
 	err = json_object_get(resp->body, "error");
 	*code = err != NULL ?
 	    json_string_value(json_object_get(err, "code")) : "";
 	return resp->status;
+}
+
+static int
+run(const char *method, const char *path, struct resp *resp,
+    const char **code)
+{
+	return run_from("", method, path, resp, code);
 }
 
 Test(route, public_route)
@@ -173,10 +197,68 @@ Test(route, auth_hook_decides)
 
 	route_set_auth(auth_ok);
 	cr_assert_eq(run("GET", "/api/x/items/5", &resp, &code), 200);
-	cr_assert_eq(json_integer_value(json_object_get(resp.body, "user")),
+	cr_assert_str_eq(json_string_value(json_object_get(resp.body, "user")),
+	    "8d0c3a8e-1b7e-4f7e-9a43-2f4c1f1e2d3c");
+	cr_assert_eq(json_integer_value(json_object_get(resp.body, "device")),
 	    42);
 	cr_assert_str_eq(json_string_value(json_object_get(resp.body, "id")),
 	    "5");
+	resp_cleanup(&resp);
+}
+
+Test(route, origin_checked_on_state_changing_methods)
+{
+	static const char *bad[] = { "", "https://evil.example",
+	    "https://localhost:8443/", "https://localhost:84430", "null",
+	    "http://localhost:8443" };
+	struct resp	 resp;
+	const char	*code;
+	size_t		 i;
+
+	route_set_origin("https://localhost:8443");
+	route_set_auth(auth_ok);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(run_from(bad[i], "POST", "/api/x/fail", &resp,
+		    &code), 403, "origin '%s'", bad[i]);
+		cr_assert_str_eq(code, "bad_origin");
+		resp_cleanup(&resp);
+		cr_assert_eq(run_from(bad[i], "DELETE", "/api/x/items/1",
+		    &resp, &code), 403);
+		cr_assert_str_eq(code, "bad_origin");
+		resp_cleanup(&resp);
+	}
+	cr_assert_eq(calls, 0, "no handler reached");
+	/* The app's own origin passes; reads need no Origin at all. */
+	cr_assert_eq(run_from("https://localhost:8443", "POST", "/api/x/fail",
+	    &resp, &code), 409);
+	resp_cleanup(&resp);
+	cr_assert_eq(run_from("https://localhost:8443", "DELETE",
+	    "/api/x/items/1", &resp, &code), 200);
+	resp_cleanup(&resp);
+	cr_assert_eq(run("GET", "/api/x/items/1", &resp, &code), 200);
+	resp_cleanup(&resp);
+	cr_assert(route_state_changing("PUT"));
+	cr_assert(route_state_changing("PATCH"));
+	cr_assert_not(route_state_changing("GET"));
+	cr_assert_not(route_state_changing("HEAD"));
+	cr_assert_not(route_state_changing("OPTIONS"));
+}
+
+Test(route, pin_pending_session_only_reaches_pin_routes)
+{
+	struct resp	 resp;
+	const char	*code;
+
+	route_set_auth(auth_pin_pending);
+	cr_assert_eq(run("GET", "/api/x/items/5", &resp, &code), 403);
+	cr_assert_str_eq(code, "pin_required");
+	resp_cleanup(&resp);
+	cr_assert_eq(calls, 0);
+	cr_assert_eq(run("POST", "/api/x/pin", &resp, &code), 200);
+	resp_cleanup(&resp);
+	cr_assert_eq(calls, 1);
+	route_set_auth(auth_ok);
+	cr_assert_eq(run("GET", "/api/x/items/5", &resp, &code), 200);
 	resp_cleanup(&resp);
 }
 
