@@ -13,13 +13,13 @@
 
 #include "cfg.h"
 
-enum cfg_type { CFG_T_STR, CFG_T_INT, CFG_T_ENUM };
+enum cfg_type { CFG_T_STR, CFG_T_INT, CFG_T_ENUM, CFG_T_MODE };
 
 struct cfg_def {
 	const char	*env;
 	enum cfg_type	 type;
 	const char	*def;		/* NULL: no default */
-	long		 min, max;	/* CFG_T_INT only */
+	long		 min, max;	/* CFG_T_INT and CFG_T_MODE */
 	int		 required;	/* must be set and non-empty */
 	const char	*const *choices; /* CFG_T_ENUM only, NULL-terminated */
 };
@@ -33,6 +33,8 @@ static int	cfg_parse_int(const struct cfg_def *, const char *, long *,
 		    struct err *);
 static int	cfg_check_enum(const struct cfg_def *, const char *,
 		    struct err *);
+static int	cfg_parse_mode(const struct cfg_def *, const char *, long *,
+		    struct err *);
 
 static const char *const cfg_log_levels[] = {
 	"debug", "info", "warn", "error", NULL
@@ -45,9 +47,16 @@ static const struct cfg_def cfg_table[CFG__COUNT] = {
 	[CFG_DB_CONNECT_TIMEOUT] = { "PARLEY_DB_CONNECT_TIMEOUT", CFG_T_INT,
 	    "2",
 	    1, 30, 0, NULL },
+	[CFG_DB_QUERY_TIMEOUT_MS] = { "PARLEY_DB_QUERY_TIMEOUT_MS", CFG_T_INT,
+	    "5000", 100, 600000, 0, NULL },
 	[CFG_REDIS] = { "PARLEY_REDIS", CFG_T_STR, "unix:var/run/redis.sock",
 	    0, 0, 0, NULL },
 	[CFG_SOCKET] = { "PARLEY_SOCKET", CFG_T_STR, "", 0, 0, 0, NULL },
+	/* Only rw bits, owner rw always: nginx reaches it through the group. */
+	[CFG_SOCKET_MODE] = { "PARLEY_SOCKET_MODE", CFG_T_MODE, "0660",
+	    0600, 0666, 0, NULL },
+	[CFG_SOCKET_GROUP] = { "PARLEY_SOCKET_GROUP", CFG_T_STR, "", 0, 0, 0,
+	    NULL },
 	[CFG_THREADS] = { "PARLEY_THREADS", CFG_T_INT, "8", 1, 256, 0, NULL },
 	[CFG_MAX_BODY] = { "PARLEY_MAX_BODY", CFG_T_INT, "131072",
 	    1024, 2147483648L, 0, NULL },
@@ -159,6 +168,30 @@ cfg_check_enum(const struct cfg_def *d, const char *s, struct err *e)
 	    d->env, choices);
 }
 
+/*
+ * A file mode in octal ("0660" or "660"): only read and write bits, every
+ * bit of min set and none outside max.
+ */
+static int
+cfg_parse_mode(const struct cfg_def *d, const char *s, long *out,
+    struct err *e)
+{
+	char	*end;
+	long	 v;
+
+	if (s[0] < '0' || s[0] > '7' || strlen(s) > 4)
+		goto bad;
+	v = strtol(s, &end, 8);
+	if (*end != '\0' || (v & d->min) != d->min || (v & ~d->max) != 0)
+		goto bad;
+	*out = v;
+	return 0;
+bad:
+	return err_set(e, APP_EINVAL, "bad_config",
+	    "%s must be an octal mode from %04lo to %04lo with only rw bits",
+	    d->env, d->min, d->max);
+}
+
 int
 cfg_load(struct err *e)
 {
@@ -180,6 +213,9 @@ cfg_load(struct err *e)
 		}
 		if (d->type == CFG_T_INT &&
 		    (rc = cfg_parse_int(d, s, &vals[i].num, e)) != 0)
+			goto out;
+		if (d->type == CFG_T_MODE &&
+		    (rc = cfg_parse_mode(d, s, &vals[i].num, e)) != 0)
 			goto out;
 		if (d->type == CFG_T_ENUM &&
 		    (rc = cfg_check_enum(d, s, e)) != 0)

@@ -14,8 +14,11 @@
 enum cfg_key {
 	CFG_DB,			/* PARLEY_DB: libpq conninfo */
 	CFG_DB_CONNECT_TIMEOUT,	/* PARLEY_DB_CONNECT_TIMEOUT: seconds */
+	CFG_DB_QUERY_TIMEOUT_MS, /* PARLEY_DB_QUERY_TIMEOUT_MS: client deadline per statement */
 	CFG_REDIS,		/* PARLEY_REDIS: "unix:/path/redis.sock" or "host:port" */
 	CFG_SOCKET,		/* PARLEY_SOCKET: FastCGI unix socket path */
+	CFG_SOCKET_MODE,	/* PARLEY_SOCKET_MODE: its octal mode, 0600..0666 */
+	CFG_SOCKET_GROUP,	/* PARLEY_SOCKET_GROUP: its group name; "": leave it */
 	CFG_THREADS,		/* PARLEY_THREADS: FastCGI worker threads */
 	CFG_MAX_BODY,		/* PARLEY_MAX_BODY: request body limit, bytes */
 	CFG_LOG_LEVEL,		/* PARLEY_LOG_LEVEL: debug|info|warn|error */

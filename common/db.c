@@ -4,66 +4,101 @@
  * restarted server left a message and an EOF on it), so the first
  * request after a Postgres restart reconnects instead of failing. Failed
  * connects go through the shared backoff gate of this conninfo.
+ *
+ * Statements run on a non-blocking connection (PQsendQueryParams, then
+ * poll() on PQsocket against a deadline), so a hung server cannot hold a
+ * worker thread. On expiry the connection is dropped at once; the cancel
+ * request goes out from a short-lived detached thread, because libpq 15's
+ * PQcancel() waits for the server without any timeout (a stopped server
+ * would hang the caller again). At most DB_CANCEL_MAX cancels are in flight
+ * per process; beyond that the server's statement_timeout ends the query.
  */
+#include <errno.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backoff.h"
+#include "cfg.h"
 #include "db.h"
 #include "log.h"
+
+#define DB_QUERY_TIMEOUT_MS	5000	/* when no cfg is loaded */
+#define DB_SERVER_MARGIN_MS	1000	/* statement_timeout above the deadline */
+#define DB_CANCEL_MAX		16
 
 struct db {
 	PGconn		*conn;
 	char		*conninfo;
 	char		 timeout[16];
 	struct backoff	*gate;
+	int		 query_ms;
 	int		 in_txn;	/* from db_begin to commit/rollback */
 };
 
 static int	db_connect(struct db *, struct err *);
+static char	*db_options(const struct db *);
 static void	db_drop(struct db *);
+static void	db_abandon(struct db *);
+static void	*db_cancel_main(void *);
 static int	db_error(struct db *, const PGresult *, struct err *);
+static int	db_wait(PGconn *, short, const struct timespec *);
+static PGresult *db_run(struct db *, const char *, int, const char *const *,
+		    const int *, const int *, struct err *);
 static void	db_notice(void *, const char *);
-static const char *db_flatten(const char *, char *, size_t);
+static const char *db_msg(const char *, char *, size_t);
+
+static atomic_int	db_cancels;
 
 static void
 db_notice(void *arg, const char *msg)
 {
+	char	buf[LOG_QV_MAX];
+
 	(void)arg;
-	log_debug("event=pg_notice msg=\"%.200s\"", msg);
+	log_debug("event=pg_notice msg=%s", db_msg(msg, buf, sizeof(buf)));
 }
 
-/* A server message as one line without double quotes, for a log value. */
+/* A server message as a quoted log value, without its trailing newline. */
 static const char *
-db_flatten(const char *s, char *buf, size_t size)
+db_msg(const char *s, char *buf, size_t size)
 {
-	size_t	i, len;
+	char	tmp[LOG_QV_MAX];
+	size_t	len;
 
-	snprintf(buf, size, "%s", s);
-	for (i = 0; buf[i] != '\0'; i++)
-		if (buf[i] == '"')
-			buf[i] = '\'';
-		else if (buf[i] == '\n' || buf[i] == '\t')
-			buf[i] = ' ';
-	len = strlen(buf);
-	while (len > 0 && buf[len - 1] == ' ')
-		buf[--len] = '\0';
-	return buf;
+	snprintf(tmp, sizeof(tmp), "%s", s);
+	len = strlen(tmp);
+	while (len > 0 && (tmp[len - 1] == '\n' || tmp[len - 1] == ' '))
+		tmp[--len] = '\0';
+	return log_q(buf, size, tmp);
 }
 
 struct db *
 db_create(const char *conninfo, int connect_timeout)
 {
 	struct db	*db;
+	long		 ms = cfg_int(CFG_DB_QUERY_TIMEOUT_MS);
 
 	if ((db = calloc(1, sizeof(*db))) == NULL ||
 	    (db->conninfo = strdup(conninfo)) == NULL)
 		abort();
 	snprintf(db->timeout, sizeof(db->timeout), "%d", connect_timeout);
+	db->query_ms = ms > 0 ? (int)ms : DB_QUERY_TIMEOUT_MS;
 	db->gate = backoff_get(conninfo);
 	return db;
+}
+
+void
+db_set_query_timeout(struct db *db, int ms)
+{
+	db->query_ms = ms > 0 ? ms : 1;
+	if (!db->in_txn)
+		db_drop(db);
 }
 
 void
@@ -84,14 +119,85 @@ db_drop(struct db *db)
 	db->conn = NULL;
 }
 
+static void *
+db_cancel_main(void *arg)
+{
+	PGcancel	*c = arg;
+	char		 msg[256];
+
+	if (!PQcancel(c, msg, sizeof(msg)))
+		log_debug("event=db_cancel_failed err=%s", log_qv(msg));
+	PQfreeCancel(c);
+	atomic_fetch_sub(&db_cancels, 1);
+	return NULL;
+}
+
+/*
+ * Gives up on the statement in flight: asks the server to cancel it (in the
+ * background, see above) and closes the connection now.
+ */
+static void
+db_abandon(struct db *db)
+{
+	PGcancel	*c;
+	pthread_attr_t	 attr;
+	pthread_t	 tid;
+	sigset_t	 all, old;
+	int		 ok = 0;
+
+	if ((c = PQgetCancel(db->conn)) != NULL &&
+	    atomic_fetch_add(&db_cancels, 1) < DB_CANCEL_MAX) {
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		/* Signals are for the threads that expect them. */
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		ok = pthread_create(&tid, &attr, db_cancel_main, c) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		pthread_attr_destroy(&attr);
+		if (!ok)
+			atomic_fetch_sub(&db_cancels, 1);
+	} else if (c != NULL)
+		atomic_fetch_sub(&db_cancels, 1);
+	if (!ok)
+		PQfreeCancel(c);
+	db_drop(db);
+}
+
+/*
+ * The "options" connection parameter: the conninfo's own (a search_path,
+ * say) plus the server-side statement_timeout. Later keywords win in
+ * PQconnectdbParams(), so the conninfo's must be carried over. Never NULL.
+ */
+static char *
+db_options(const struct db *db)
+{
+	PQconninfoOption	*opts, *o;
+	const char		*own = "";
+	char			*s;
+	long			 ms = (long)db->query_ms + DB_SERVER_MARGIN_MS;
+
+	opts = PQconninfoParse(db->conninfo, NULL);
+	for (o = opts; o != NULL && o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "options") == 0 && o->val != NULL)
+			own = o->val;
+	if (asprintf(&s, "%s%s-c statement_timeout=%ld", own,
+	    own[0] != '\0' ? " " : "", ms) < 0)
+		abort();
+	PQconninfoFree(opts);
+	return s;
+}
+
 static int
 db_connect(struct db *db, struct err *e)
 {
-	const char *const	 keys[] = { "dbname", "connect_timeout", NULL };
-	const char		*vals[] = { db->conninfo, db->timeout, NULL };
+	const char *const	 keys[] = { "dbname", "connect_timeout",
+	    "options", NULL };
+	const char		*vals[] = { db->conninfo, db->timeout, NULL,
+	    NULL };
 	struct pollfd		 pfd;
-	char			 msg[256];
-	int			 retry = 1, n;
+	char			 msg[LOG_QV_MAX], *options = NULL;
+	int			 retry = 1, n, rc = 0;
 
 	/*
 	 * An idle connection has nothing to read: input means the server
@@ -111,11 +217,13 @@ db_connect(struct db *db, struct err *e)
 		    "the database connection was lost");
 	if (!backoff_begin(db->gate, &retry))
 		goto unavail;
+	vals[2] = options = db_options(db);
 	db->conn = PQconnectdbParams(keys, vals, 1);
-	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK ||
+	    PQsetnonblocking(db->conn, 1) != 0) {
 		n = backoff_fail(db->gate);
 		if (n == 1)
-			log_warn("event=db_down err=\"%s\"", db_flatten(
+			log_warn("event=db_down err=%s", db_msg(
 			    db->conn != NULL ? PQerrorMessage(db->conn) :
 			    "out of memory", msg, sizeof(msg)));
 		db_drop(db);
@@ -124,12 +232,14 @@ db_connect(struct db *db, struct err *e)
 	if ((n = backoff_ok(db->gate)) > 0)
 		log_info("event=db_up failures=%d", n);
 	PQsetNoticeProcessor(db->conn, db_notice, NULL);
-	return 0;
+	goto out;
 unavail:
-	err_set(e, APP_EUNAVAIL, "db_unavailable",
+	rc = err_set(e, APP_EUNAVAIL, "db_unavailable",
 	    "the database is unavailable");
 	e->retry_after = retry;
-	return APP_EUNAVAIL;
+out:
+	free(options);
+	return rc;
 }
 
 /* Maps a failed statement to struct err; drops a broken connection. */
@@ -137,7 +247,7 @@ static int
 db_error(struct db *db, const PGresult *res, struct err *e)
 {
 	const char	*state, *cons, *msg;
-	char		 buf[256];
+	char		 buf[LOG_QV_MAX];
 
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
 		db_drop(db);
@@ -167,30 +277,141 @@ db_error(struct db *db, const PGresult *res, struct err *e)
 		e->retry_after = 1;
 		return APP_EUNAVAIL;
 	}
+	if (strcmp(state, "57014") == 0) {	/* statement_timeout */
+		log_warn("event=db_timeout side=server");
+		err_set(e, APP_EUNAVAIL, "db_timeout",
+		    "the database did not answer in time");
+		e->retry_after = 1;
+		return APP_EUNAVAIL;
+	}
 	/* Only the primary message: DETAIL may carry user data. */
-	log_error("event=db_error sqlstate=%s msg=\"%s\"", state,
-	    db_flatten(msg != NULL ? msg : PQerrorMessage(db->conn), buf,
+	log_error("event=db_error sqlstate=%s msg=%s", log_qv(state),
+	    db_msg(msg != NULL ? msg : PQerrorMessage(db->conn), buf,
 	    sizeof(buf)));
 	return err_set(e, APP_EINTERNAL, "internal", "database error");
+}
+
+/*
+ * Waits until the connection's socket has one of events or the deadline
+ * passes. Returns the poll revents, 0 on timeout, -1 on error.
+ */
+static int
+db_wait(PGconn *conn, short events, const struct timespec *deadline)
+{
+	struct pollfd	pfd;
+	struct timespec	now;
+	long long	ns;
+	int		rc;
+
+	if ((pfd.fd = PQsocket(conn)) < 0)
+		return -1;
+	pfd.events = events;
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ns = (deadline->tv_sec - now.tv_sec) * 1000000000LL +
+		    (deadline->tv_nsec - now.tv_nsec);
+		if (ns <= 0)
+			return 0;
+		/* Round up, or the last millisecond spins. */
+		rc = poll(&pfd, 1, (int)((ns + 999999) / 1000000));
+		if (rc > 0)
+			return (pfd.revents & POLLNVAL) ? -1 : pfd.revents;
+		if (rc < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+/*
+ * One statement on the connected, non-blocking db->conn, within
+ * db->query_ms. Returns what PQexecParams() would, or NULL with e set.
+ */
+static PGresult *
+db_run(struct db *db, const char *sql, int n, const char *const *values,
+    const int *lengths, const int *formats, struct err *e)
+{
+	struct timespec	 deadline;
+	PGresult	*res = NULL, *r;
+	ExecStatusType	 st;
+	int		 rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += db->query_ms / 1000;
+	deadline.tv_nsec += (long)(db->query_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	if (!PQsendQueryParams(db->conn, sql, n, NULL, values, lengths,
+	    formats, 0))
+		goto failed;
+	/* A large statement may not fit the socket buffer at once. */
+	while ((rc = PQflush(db->conn)) != 0) {
+		if (rc < 0)
+			goto broken;
+		if ((rc = db_wait(db->conn, POLLIN | POLLOUT, &deadline)) == 0)
+			goto timeout;
+		if (rc < 0 || ((rc & POLLIN) && !PQconsumeInput(db->conn)))
+			goto broken;
+	}
+	for (;;) {
+		while (PQisBusy(db->conn)) {
+			if ((rc = db_wait(db->conn, POLLIN, &deadline)) == 0)
+				goto timeout;
+			if (rc < 0 || !PQconsumeInput(db->conn))
+				goto broken;
+		}
+		if ((r = PQgetResult(db->conn)) == NULL)
+			break;
+		st = PQresultStatus(r);
+		if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT ||
+		    st == PGRES_COPY_BOTH) {
+			/* Not supported; the connection is unusable. */
+			PQclear(r);
+			PQclear(res);
+			db_drop(db);
+			err_set(e, APP_EINTERNAL, "internal",
+			    "database error");
+			return NULL;
+		}
+		/* As PQexec(): the first error, else the last result. */
+		if (res != NULL && PQresultStatus(res) == PGRES_FATAL_ERROR)
+			PQclear(r);
+		else {
+			PQclear(res);
+			res = r;
+		}
+	}
+	st = PQresultStatus(res);
+	if (res != NULL && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK))
+		return res;
+failed:
+	db_error(db, res, e);
+	PQclear(res);
+	return NULL;
+broken:
+	PQclear(res);
+	db_drop(db);
+	err_set(e, APP_EUNAVAIL, "db_unavailable",
+	    "the database connection was lost");
+	e->retry_after = 1;
+	return NULL;
+timeout:
+	PQclear(res);
+	log_warn("event=db_timeout ms=%d sql=%s", db->query_ms, log_qv(sql));
+	db_abandon(db);
+	err_set(e, APP_EUNAVAIL, "db_timeout",
+	    "the database did not answer in time");
+	e->retry_after = 1;
+	return NULL;
 }
 
 PGresult *
 db_execb(struct db *db, const char *sql, int n, const char *const *values,
     const int *lengths, const int *formats, struct err *e)
 {
-	PGresult	*res = NULL;
-	ExecStatusType	 st;
-
 	if (db_connect(db, e) != 0)
 		return NULL;
-	res = PQexecParams(db->conn, sql, n, NULL, values, lengths, formats,
-	    0);
-	st = PQresultStatus(res);
-	if (res != NULL && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK))
-		return res;
-	db_error(db, res, e);
-	PQclear(res);
-	return NULL;
+	return db_run(db, sql, n, values, lengths, formats, e);
 }
 
 PGresult *
@@ -241,13 +462,14 @@ void
 db_rollback(struct db *db)
 {
 	PGresult	*res;
+	struct err	 e;
 
 	db->in_txn = 0;
 	if (db->conn == NULL ||
 	    PQtransactionStatus(db->conn) == PQTRANS_IDLE)
 		return;
-	res = PQexec(db->conn, "ROLLBACK");
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	/* Within the deadline too; on any failure the connection goes. */
+	if ((res = db_run(db, "ROLLBACK", 0, NULL, NULL, NULL, &e)) == NULL)
 		db_drop(db);
 	PQclear(res);
 }

@@ -8,8 +8,17 @@
  * a time probe it. SQL is parameterised only: there is no call that takes
  * a query built from input.
  *
+ * Every statement has a client-side deadline (PARLEY_DB_QUERY_TIMEOUT_MS):
+ * a hung or stopped server costs a request at most that long. On expiry
+ * the statement is cancelled, the connection dropped (the next call
+ * reconnects through the backoff gate) and the call fails with 503
+ * "db_timeout". The server's statement_timeout is set 1 s above the
+ * deadline at connect, as a backstop for a cancel that cannot be delivered.
+ *
  * Errors (struct err):
  *   503 db_unavailable   cannot connect, or the connection broke
+ *   503 db_timeout       no answer within the deadline (or the server's
+ *                        statement_timeout fired); Retry-After 1
  *   409 conflict         unique violation (SQLSTATE 23505)
  *   422 invalid_reference foreign key violation (23503)
  *   400 invalid_value    check violation or bad input syntax (23514, 22xxx)
@@ -31,6 +40,14 @@ struct db;
  * uses a handle.
  */
 struct db	*db_create(const char *conninfo, int connect_timeout);
+
+/*
+ * Sets the per-statement deadline in milliseconds (values below 1 count as
+ * 1). db_create() takes PARLEY_DB_QUERY_TIMEOUT_MS from a loaded cfg, else
+ * 5000. An idle connection is closed so the server-side statement_timeout
+ * follows at the next connect; inside a transaction it follows later.
+ */
+void		 db_set_query_timeout(struct db *db, int ms);
 
 /* Closes the connection, if any, and frees db. NULL is a no-op. */
 void		 db_destroy(struct db *db);

@@ -11,8 +11,10 @@
  * pthread_join().
  */
 #include <errno.h>
+#include <grp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -24,11 +26,14 @@
 #include <sodium.h>
 
 #include "arena.h"
+#include "cfg.h"
 #include "fcgi.h"
 #include "log.h"
 
 #define FCGI_BACKLOG	256
 #define FCGI_REQID_MAX	64
+#define FCGI_BODY_CHUNK	16384	/* first body buffer; doubles as it fills */
+#define FCGI_SOCK_MODE	0660	/* without cfg */
 
 struct fcgi_worker {
 	const struct fcgi_conf	*conf;
@@ -42,9 +47,11 @@ static void	 fcgi_handle_one(const struct fcgi_conf *, FCGX_Request *,
 static const char *fcgi_param(struct arena *, FCGX_Request *, const char *);
 static const char *fcgi_path(struct arena *, FCGX_Request *);
 static const char *fcgi_request_id(struct arena *, FCGX_Request *);
+static int	 fcgi_content_length(const char *, size_t *);
 static int	 fcgi_read_body(const struct fcgi_conf *, FCGX_Request *,
-		    struct req *, struct err *);
+		    struct req *, char **, struct err *);
 static int	 fcgi_open(const char *, struct err *);
+static int	 fcgi_sock_perms(const char *, struct err *);
 
 static volatile sig_atomic_t	fcgi_stopping;
 static int			fcgi_listen_fd = -1;
@@ -110,51 +117,82 @@ fcgi_request_id(struct arena *a, FCGX_Request *rq)
 }
 
 /*
- * Reads the body into the arena. A declared CONTENT_LENGTH over the limit
- * is refused before reading anything; without one, reading stops one byte
- * past the limit.
+ * CONTENT_LENGTH as a size: 0, or -1 if it is not all decimal digits or
+ * does not fit.
+ */
+static int
+fcgi_content_length(const char *cl, size_t *out)
+{
+	unsigned long long	n;
+	char			*end;
+
+	if (cl[0] == '\0' || strspn(cl, "0123456789") != strlen(cl))
+		return -1;
+	errno = 0;
+	n = strtoull(cl, &end, 10);
+	if (errno != 0 || *end != '\0' || n > SIZE_MAX - 1)
+		return -1;
+	*out = (size_t)n;
+	return 0;
+}
+
+/*
+ * Reads the body into *bufp (malloc'ed, NUL-terminated; the caller frees
+ * it, also on error). No CONTENT_LENGTH, or an empty one (nginx sends that
+ * on every GET), means no body: nothing is read or allocated. A declared
+ * length over the limit is refused before reading anything. The buffer
+ * grows as bytes arrive, so a client that declares much and sends little
+ * costs little, and running out of memory answers 503 instead of aborting
+ * the process.
  */
 static int
 fcgi_read_body(const struct fcgi_conf *conf, FCGX_Request *rq,
-    struct req *req, struct err *e)
+    struct req *req, char **bufp, struct err *e)
 {
 	const char	*cl = FCGX_GetParam("CONTENT_LENGTH", rq->envp);
-	char		*buf, *end;
-	size_t		 want, got = 0;
-	unsigned long long n;
+	char		*buf = NULL, *nbuf;
+	size_t		 want, cap = 0, got = 0;
 	int		 r;
 
-	if (cl != NULL && cl[0] != '\0') {
-		errno = 0;
-		n = strtoull(cl, &end, 10);
-		if (*end != '\0' || errno != 0 || cl[0] == '-')
-			return err_set(e, APP_EINVAL, "bad_request",
-			    "invalid Content-Length");
-		if (n > conf->max_body)
-			goto too_large;
-		want = (size_t)n;
-	} else
-		want = conf->max_body + 1;
-	buf = arena_alloc(req->arena, want + 1);
+	*bufp = NULL;
+	if (cl == NULL || cl[0] == '\0')
+		return 0;
+	if (fcgi_content_length(cl, &want) != 0)
+		return err_set(e, APP_EINVAL, "bad_request",
+		    "invalid Content-Length");
+	if (want > conf->max_body)
+		return err_set(e, APP_ETOOLARGE, "body_too_large",
+		    "request body is larger than %zu bytes", conf->max_body);
+	if (want == 0)
+		return 0;
 	while (got < want) {
-		r = FCGX_GetStr(buf + got, (int)(want - got > 65536 ? 65536 :
-		    want - got), rq->in);
+		if (got == cap) {
+			cap = cap == 0 ? FCGI_BODY_CHUNK : cap * 2;
+			if (cap > want)
+				cap = want;
+			if ((nbuf = realloc(buf, cap + 1)) == NULL) {
+				*bufp = buf;
+				err_set(e, APP_EUNAVAIL, "unavailable",
+				    "not enough memory for the request body");
+				e->retry_after = 1;
+				return APP_EUNAVAIL;
+			}
+			buf = nbuf;
+		}
+		r = FCGX_GetStr(buf + got, (int)(cap - got > 65536 ? 65536 :
+		    cap - got), rq->in);
 		if (r <= 0)
 			break;
 		got += (size_t)r;
 	}
-	if (got > conf->max_body)
-		goto too_large;
-	if (cl != NULL && cl[0] != '\0' && got != want)
+	*bufp = buf;
+	if (got != want)
 		return err_set(e, APP_EINVAL, "bad_request",
 		    "request body shorter than Content-Length");
 	buf[got] = '\0';
 	req->body = buf;
 	req->body_len = got;
 	return 0;
-too_large:
-	return err_set(e, APP_ETOOLARGE, "body_too_large",
-	    "request body is larger than %zu bytes", conf->max_body);
 }
 
 static void
@@ -166,6 +204,7 @@ fcgi_handle_one(const struct fcgi_conf *conf, FCGX_Request *rq,
 	struct err	 e;
 	struct timespec	 t0, t1;
 	const char	*out;
+	char		*body = NULL;
 	size_t		 len;
 	long		 us;
 
@@ -184,7 +223,7 @@ fcgi_handle_one(const struct fcgi_conf *conf, FCGX_Request *rq,
 	req.remote_addr = fcgi_param(a, rq, "REMOTE_ADDR");
 	req.content_type = fcgi_param(a, rq, "CONTENT_TYPE");
 
-	if (fcgi_read_body(conf, rq, &req, &e) == 0)
+	if (fcgi_read_body(conf, rq, &req, &body, &e) == 0)
 		conf->handle(&req, &resp, tctx);
 	else
 		resp_error(&resp, &e);
@@ -195,12 +234,13 @@ fcgi_handle_one(const struct fcgi_conf *conf, FCGX_Request *rq,
 	us = (t1.tv_sec - t0.tv_sec) * 1000000L +
 	    (t1.tv_nsec - t0.tv_nsec) / 1000;
 	if (resp.status >= 500 || resp.status == 0)
-		log_warn("method=%s path=\"%.200s\" status=%d us=%ld",
-		    req.method, req.path, resp.status, us);
+		log_warn("method=%s path=%s status=%d us=%ld",
+		    log_qv(req.method), log_qv(req.path), resp.status, us);
 	else
-		log_debug("method=%s path=\"%.200s\" status=%d us=%ld",
-		    req.method, req.path, resp.status, us);
+		log_debug("method=%s path=%s status=%d us=%ld",
+		    log_qv(req.method), log_qv(req.path), resp.status, us);
 	resp_cleanup(&resp);
+	free(body);
 }
 
 static void *
@@ -240,7 +280,8 @@ static int
 fcgi_open(const char *path, struct err *e)
 {
 	struct stat	st;
-	int		fd;
+	mode_t		old;
+	int		fd, rc;
 
 	if (path[0] == '\0' || strchr(path, ':') != NULL)
 		return err_set(e, APP_EINVAL, "bad_config",
@@ -254,16 +295,61 @@ fcgi_open(const char *path, struct err *e)
 			    "cannot remove stale %s: %s", path,
 			    strerror(errno));
 	}
-	if ((fd = FCGX_OpenSocket(path, FCGI_BACKLOG)) < 0)
+	/*
+	 * Born owner-only, so no one else can connect before the configured
+	 * group and mode are in place. umask is process-wide, but our workers
+	 * have not started, and a file another thread created in this instant
+	 * would merely be owner-only.
+	 */
+	old = umask(0177);
+	fd = FCGX_OpenSocket(path, FCGI_BACKLOG);
+	umask(old);
+	if (fd < 0)
 		return err_set(e, APP_EINTERNAL, "socket",
 		    "cannot listen on %s", path);
-	/* nginx workers run as another user. */
-	if (chmod(path, 0666) != 0) {
+	if ((rc = fcgi_sock_perms(path, e)) != 0) {
 		close(fd);
-		return err_set(e, APP_EINTERNAL, "socket", "chmod %s: %s",
-		    path, strerror(errno));
+		unlink(path);
+		return rc;
 	}
 	return fd;
+}
+
+/*
+ * Whoever can connect to the socket can send any FastCGI params (a forged
+ * REMOTE_ADDR, say): only the owner and PARLEY_SOCKET_GROUP (nginx's
+ * workers' group) may, with PARLEY_SOCKET_MODE. Without a loaded cfg
+ * (tests), 0660 and the creator's group.
+ */
+static int
+fcgi_sock_perms(const char *path, struct err *e)
+{
+	const char	*group = cfg_str(CFG_SOCKET_GROUP);
+	long		 mode = cfg_int(CFG_SOCKET_MODE);
+	struct group	 gr, *grp = NULL;
+	char		 buf[4096];
+	int		 rc;
+
+	if (mode == 0)
+		mode = FCGI_SOCK_MODE;
+	if ((mode & ~0666L) != 0 || (mode & 0600) != 0600)
+		return err_set(e, APP_EINVAL, "bad_config",
+		    "bad socket mode %04lo", mode);
+	if (group[0] != '\0') {
+		if ((rc = getgrnam_r(group, &gr, buf, sizeof(buf), &grp)) != 0 ||
+		    grp == NULL)
+			return err_set(e, APP_EINVAL, "bad_config",
+			    "%s: no group %s", cfg_name(CFG_SOCKET_GROUP),
+			    group);
+		/* lchown: never follow a link planted in the directory. */
+		if (lchown(path, (uid_t)-1, grp->gr_gid) != 0)
+			return err_set(e, APP_EINTERNAL, "socket",
+			    "chgrp %s %s: %s", group, path, strerror(errno));
+	}
+	if (chmod(path, (mode_t)mode) != 0)
+		return err_set(e, APP_EINTERNAL, "socket", "chmod %s: %s",
+		    path, strerror(errno));
+	return 0;
 }
 
 int
@@ -310,8 +396,8 @@ fcgi_serve(const struct fcgi_conf *conf, struct err *e)
 		    "started %d of %d threads", started, conf->nthreads);
 		shutdown(fd, SHUT_RDWR);
 	} else {
-		log_info("event=listening socket=\"%s\" threads=%d",
-		    conf->socket_path, conf->nthreads);
+		log_info("event=listening socket=%s threads=%d",
+		    log_qv(conf->socket_path), conf->nthreads);
 		rc = 0;
 	}
 	for (i = 0; i < started; i++)

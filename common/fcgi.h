@@ -4,9 +4,20 @@
  * fcgi_serve() opens the unix socket, starts the worker threads and
  * blocks until SIGTERM or SIGINT, then joins every thread, closes and
  * removes the socket and returns 0. Each request is turned into a struct
- * req (params and body copied into the thread's arena), passed to the
- * handle callback, and its struct resp serialised back; the arena is reset
- * after every request.
+ * req (params copied into the thread's arena, the body into a malloc'ed
+ * buffer freed once the response is sent), passed to the handle callback,
+ * and its struct resp serialised back; the arena is reset after every
+ * request.
+ *
+ * Bodies: an absent or empty CONTENT_LENGTH means no body (nothing is read
+ * or allocated); a malformed one is 400 bad_request, one over max_body 413
+ * body_too_large before anything is read, a body shorter than declared 400;
+ * out of memory for a body is 503 with Retry-After.
+ *
+ * The socket gets PARLEY_SOCKET_MODE (default 0660) and, if set,
+ * PARLEY_SOCKET_GROUP from cfg (0660 and the creator's group when no cfg
+ * is loaded): only nginx may talk FastCGI to a service, since whoever can
+ * connect can set REMOTE_ADDR and every other param.
  */
 #ifndef PARLEY_FCGI_H
 #define PARLEY_FCGI_H

@@ -123,8 +123,8 @@ kv_connect(struct kv *kv, struct err *e)
 	if (kv->c == NULL || kv->c->err != 0 ||
 	    redisSetTimeout(kv->c, kv->timeout) != REDIS_OK) {
 		if (backoff_fail(kv->gate) == 1)
-			log_warn("event=redis_down err=\"%s\"", kv->c != NULL ?
-			    kv->c->errstr : "out of memory");
+			log_warn("event=redis_down err=%s", log_qv(kv->c != NULL ?
+			    kv->c->errstr : "out of memory"));
 		kv_drop(kv);
 		return kv_unavail(e, retry);
 	}
@@ -142,14 +142,14 @@ kv_cmd(struct kv *kv, int argc, const char **argv, const size_t *argvlen,
 	if (kv_connect(kv, e) != 0)
 		return NULL;
 	if ((r = redisCommandArgv(kv->c, argc, argv, argvlen)) == NULL) {
-		log_warn("event=redis_io err=\"%s\"", kv->c->errstr);
+		log_warn("event=redis_io err=%s", log_qv(kv->c->errstr));
 		kv_drop(kv);
 		kv_unavail(e, 1);
 		return NULL;
 	}
 	if (r->type == REDIS_REPLY_ERROR) {
-		log_error("event=redis_error cmd=%.32s err=\"%.200s\"",
-		    argv[0], r->str);
+		log_error("event=redis_error cmd=%s err=%s",
+		    log_qv(argv[0]), log_qv(r->str));
 		freeReplyObject(r);
 		err_set(e, APP_EINTERNAL, "redis_error", "storage error");
 		return NULL;

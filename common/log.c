@@ -4,6 +4,8 @@
  * threads never interleave (lines stay under PIPE_BUF). Control characters
  * in the caller's text are escaped so one event is always one line; the
  * values log.c adds itself (svc, req) are quoted when they contain spaces.
+ * Quoting untrusted values inside the caller's text is log_q()'s job: only
+ * the caller knows where a value starts and ends.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,12 +29,15 @@ static void	log_puts(struct log_buf *, const char *);
 static void	log_put_value(struct log_buf *, const char *);
 static void	log_put_escaped(struct log_buf *, const char *);
 static void	log_put_ts(struct log_buf *);
+static size_t	log_utf8_len(const unsigned char *);
 
 static const char *const log_names[] = { "debug", "info", "warn", "error" };
 
 static char			log_svc[LOG_SVC_MAX] = "-";
 static enum log_level		log_min = LOG_INFO;
 static _Thread_local char	log_req[LOG_REQ_MAX] = "-";
+static _Thread_local char	log_qbufs[LOG_QV_SLOTS][LOG_QV_MAX];
+static _Thread_local unsigned	log_qnext;
 
 static void
 log_put(struct log_buf *lb, const char *s, size_t n)
@@ -102,6 +107,82 @@ log_put_ts(struct log_buf *lb)
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
 	log_puts(lb, buf);
+}
+
+/*
+ * The length of the well-formed UTF-8 sequence at p (no overlongs,
+ * surrogates or code points past U+10FFFF), or 0. C1 controls (U+0080 to
+ * U+009F) count as malformed, so they are escaped like C0 ones.
+ */
+static size_t
+log_utf8_len(const unsigned char *p)
+{
+	size_t	n, i;
+
+	if (p[0] < 0xc2 || p[0] > 0xf4)
+		return 0;
+	n = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((p[0] == 0xc2 && p[1] < 0xa0) ||
+	    (p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+const char *
+log_q(char *buf, size_t bufsz, const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)(s != NULL ? s : "");
+	char			 esc[8];
+	const char		*piece;
+	size_t			 len = 0, n;
+
+	/* Room is kept for "..." and the closing quote after any piece. */
+	buf[len++] = '"';
+	while (*p != '\0') {
+		if (*p == '"' || *p == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)*p;
+			piece = esc;
+			n = 2;
+		} else if (*p == '\n' || *p == '\r' || *p == '\t') {
+			esc[0] = '\\';
+			esc[1] = *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't';
+			piece = esc;
+			n = 2;
+		} else if (*p >= 0x20 && *p < 0x7f) {
+			piece = (const char *)p;
+			n = 1;
+		} else if ((n = log_utf8_len(p)) > 0)
+			piece = (const char *)p;
+		else {
+			snprintf(esc, sizeof(esc), "\\x%02x", *p);
+			piece = esc;
+			n = 4;
+		}
+		if (len + n + 5 > bufsz) {
+			memcpy(buf + len, "...", 3);
+			len += 3;
+			break;
+		}
+		memcpy(buf + len, piece, n);
+		len += n;
+		p += piece == (const char *)p ? n : 1;
+	}
+	buf[len++] = '"';
+	buf[len] = '\0';
+	return buf;
+}
+
+const char *
+log_qv(const char *s)
+{
+	char	*buf = log_qbufs[log_qnext++ % LOG_QV_SLOTS];
+
+	return log_q(buf, LOG_QV_MAX, s);
 }
 
 void

@@ -159,8 +159,8 @@ fail:
 	if (e.code == APP_OK)
 		err_set(&e, APP_EINTERNAL, "internal", "internal error");
 	if (err_http_status(e.code) >= 500)
-		log_error("route=\"%s %s\" code=%s msg=\"%s\"", found->method,
-		    found->pattern, e.slug, e.msg);
+		log_error("route=\"%s %s\" code=%s msg=%s", found->method,
+		    found->pattern, e.slug, log_qv(e.msg));
 	resp_error(resp, &e);
 }
 

@@ -155,7 +155,7 @@ svc_main(int argc, char **argv, const struct svc_def *def)
 	conf.handle = svc_handle;
 	conf.arg = NULL;
 	if (fcgi_serve(&conf, &e) != 0) {
-		log_error("event=start_failed err=\"%s\"", e.msg);
+		log_error("event=start_failed err=%s", log_qv(e.msg));
 		return 1;
 	}
 	return 0;

@@ -39,6 +39,59 @@ Test(cfg, defaults)
 	cr_assert_str_eq(cfg_str(CFG_WS_NODE), "ws1");
 	cr_assert_eq(cfg_int(CFG_WS_MAX_QUEUE), 1048576);
 	cr_assert_eq(cfg_int(CFG_REDIS_TIMEOUT_MS), 1000);
+	cr_assert_eq(cfg_int(CFG_DB_QUERY_TIMEOUT_MS), 5000);
+	cr_assert_eq(cfg_int(CFG_SOCKET_MODE), 0660);
+	cr_assert_str_eq(cfg_str(CFG_SOCKET_MODE), "0660");
+	cr_assert_str_eq(cfg_str(CFG_SOCKET_GROUP), "");
+}
+
+Test(cfg, db_query_timeout_range)
+{
+	static const char *bad[] = { "99", "600001", "5s", "" };
+	struct err	e;
+	size_t		i;
+
+	setenv("PARLEY_DB_QUERY_TIMEOUT_MS", "100", 1);
+	cr_assert_eq(cfg_load(&e), 0);
+	cr_assert_eq(cfg_int(CFG_DB_QUERY_TIMEOUT_MS), 100);
+	setenv("PARLEY_DB_QUERY_TIMEOUT_MS", "600000", 1);
+	cr_assert_eq(cfg_load(&e), 0);
+	cr_assert_eq(cfg_int(CFG_DB_QUERY_TIMEOUT_MS), 600000);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		setenv("PARLEY_DB_QUERY_TIMEOUT_MS", bad[i], 1);
+		cr_assert_eq(cfg_load(&e), APP_EINVAL, "'%s'", bad[i]);
+		cr_assert_not_null(strstr(e.msg, "PARLEY_DB_QUERY_TIMEOUT_MS"));
+	}
+}
+
+Test(cfg, socket_mode)
+{
+	static const struct { const char *s; long v; } good[] = {
+		{ "0600", 0600 }, { "0660", 0660 }, { "0666", 0666 },
+		{ "640", 0640 }, { "0620", 0620 }, { "0606", 0606 },
+	};
+	static const char *bad[] = { "", "0777", "0700", "0400", "0200",
+	    "0661", "0670", "1660", "0666x", "8", "660.0", "+660", "-660",
+	    " 660", "0o660", "06600", "438" };
+	struct err	e;
+	size_t		i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		setenv("PARLEY_SOCKET_MODE", good[i].s, 1);
+		cr_assert_eq(cfg_load(&e), 0, "'%s': %s", good[i].s, e.msg);
+		cr_assert_eq(cfg_int(CFG_SOCKET_MODE), good[i].v, "'%s'",
+		    good[i].s);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		setenv("PARLEY_SOCKET_MODE", bad[i], 1);
+		cr_assert_eq(cfg_load(&e), APP_EINVAL, "'%s'", bad[i]);
+		cr_assert_str_eq(e.msg, "PARLEY_SOCKET_MODE must be an octal "
+		    "mode from 0600 to 0666 with only rw bits");
+	}
+	setenv("PARLEY_SOCKET_MODE", "0640", 1);
+	setenv("PARLEY_SOCKET_GROUP", "nogroup", 1);
+	cr_assert_eq(cfg_load(&e), 0);
+	cr_assert_str_eq(cfg_str(CFG_SOCKET_GROUP), "nogroup");
 }
 
 Test(cfg, environment_overrides)

@@ -1,10 +1,15 @@
 /*
  * fcgi_test.c - the FastCGI server end to end: a forked child runs
  * fcgi_serve() on a private socket, and a minimal FastCGI client here
- * sends it requests. Covers params and body, both 413 paths, request ids,
- * stale socket files and a clean exit within 1 s of SIGTERM.
+ * sends it requests. Covers params and body (no CONTENT_LENGTH or an
+ * empty one reads and allocates nothing; malformed, over-limit and short
+ * bodies are refused; large bodies grow their buffer), request ids, the
+ * socket's mode and group, stale socket files and a clean exit within 1 s
+ * of SIGTERM.
  */
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +23,7 @@
 
 #include <criterion/criterion.h>
 
+#include "cfg.h"
 #include "fcgi.h"
 #include "log.h"
 
@@ -36,14 +42,22 @@ now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* Echoes the request; big bodies only as a length and a byte sum. */
 static void
 echo(struct req *r, struct resp *resp, void *tctx)
 {
+	size_t		used = arena_used(r->arena), i;
+	json_int_t	sum = 0;
+
 	(void)tctx;
-	resp_json(resp, 200, json_pack("{s:s,s:s,s:s,s:I,s:s,s:s,s:s}",
-	    "method", r->method, "path", r->path, "query", r->query,
-	    "body_len", (json_int_t)r->body_len, "body", r->body,
-	    "request_id", r->request_id, "cookie", r->cookie));
+	for (i = 0; i < r->body_len; i++)
+		sum += (unsigned char)r->body[i];
+	resp_json(resp, 200, json_pack("{s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:I,"
+	    "s:I}", "method", r->method, "path", r->path, "query", r->query,
+	    "body_len", (json_int_t)r->body_len,
+	    "body", r->body_len < 4096 ? r->body : "",
+	    "request_id", r->request_id, "cookie", r->cookie,
+	    "arena_used", (json_int_t)used, "sum", sum));
 }
 
 static int
@@ -64,19 +78,31 @@ connect_sock(void)
 	return fd;
 }
 
-/* Forks the server; waits (by connecting, never sleeping blind) for it. */
+/*
+ * Forks the server; waits (by connecting, never sleeping blind) for it.
+ * With mode or group set, the child loads cfg with them first.
+ */
 static void
-start_server(int nthreads)
+start_server_with(int nthreads, size_t max_body, const char *mode,
+    const char *group)
 {
 	struct fcgi_conf	conf = {
 		.svc = "test", .socket_path = sock_path, .nthreads = nthreads,
-		.max_body = MAX_BODY, .handle = echo,
+		.max_body = max_body, .handle = echo,
 	};
 	struct err		e;
 	int			fd, i;
 
 	if ((server = fork()) == 0) {
 		log_init("test", "error");
+		if (mode != NULL || group != NULL) {
+			setenv("PARLEY_SOCKET_MODE", mode != NULL ? mode :
+			    "0660", 1);
+			setenv("PARLEY_SOCKET_GROUP", group != NULL ? group :
+			    "", 1);
+			if (cfg_load(&e) != 0)
+				_exit(3);
+		}
 		_exit(fcgi_serve(&conf, &e) == 0 ? 0 : 1);
 	}
 	cr_assert_gt(server, 0);
@@ -88,6 +114,12 @@ start_server(int nthreads)
 		usleep(5000);
 	}
 	cr_assert_fail("server did not come up");
+}
+
+static void
+start_server(int nthreads)
+{
+	start_server_with(nthreads, MAX_BODY, NULL, NULL);
 }
 
 static void
@@ -147,7 +179,7 @@ request(const char *const *params, const char *body, size_t body_len)
 	static char		out[65536];
 	static unsigned char	rec[65536 + 256];
 	static const unsigned char begin[8] = { 0, 1, 0 };
-	unsigned char		buf[8192], h[8];
+	unsigned char		buf[16384], h[8];
 	size_t			n = 0, len = 0, off, chunk;
 	int			fd, type, clen, pad, done = 0;
 
@@ -262,31 +294,132 @@ Test(fcgi, declared_length_over_limit_is_413)
 	json_decref(b);
 }
 
-Test(fcgi, undeclared_body_over_limit_is_413)
+static const char *
+error_code(json_t *b)
 {
-	const char *const params[] = { "REQUEST_METHOD", "POST",
+	return json_string_value(json_object_get(json_object_get(b, "error"),
+	    "code"));
+}
+
+Test(fcgi, no_content_length_means_no_body)
+{
+	const char *const absent[] = { "REQUEST_METHOD", "POST",
 	    "DOCUMENT_URI", "/x", NULL };
+	const char *const empty[] = { "REQUEST_METHOD", "GET",
+	    "DOCUMENT_URI", "/x", "CONTENT_LENGTH", "", NULL };
+	const char *const zero[] = { "REQUEST_METHOD", "POST",
+	    "DOCUMENT_URI", "/x", "CONTENT_LENGTH", "0", NULL };
 	static char	big[MAX_BODY + 1];
 	char		*out;
+	json_t		*b;
 
 	memset(big, 'a', sizeof(big));
 	start_server(1);
-	out = request(params, big, sizeof(big));
+	/* Whatever arrives on stdin without a declared length is ignored. */
+	out = request(absent, big, sizeof(big));
+	cr_assert_eq(status_of(out), 200, "%s", out);
+	b = body_of(out);
+	cr_assert_eq(json_integer_value(json_object_get(b, "body_len")), 0);
+	cr_assert_str_eq(json_string_value(json_object_get(b, "body")), "");
+	json_decref(b);
+
+	/* nginx's GET: nothing read, nothing allocated for a body. */
+	out = request(empty, NULL, 0);
+	cr_assert_eq(status_of(out), 200, "%s", out);
+	b = body_of(out);
+	cr_assert_eq(json_integer_value(json_object_get(b, "body_len")), 0);
+	cr_assert_lt(json_integer_value(json_object_get(b, "arena_used")),
+	    1024, "no max_body-sized buffer: %lld", (long long)
+	    json_integer_value(json_object_get(b, "arena_used")));
+	json_decref(b);
+
+	out = request(zero, NULL, 0);
+	cr_assert_eq(status_of(out), 200, "%s", out);
+}
+
+Test(fcgi, body_limit_is_exact)
+{
+	const char *const at[] = { "REQUEST_METHOD", "POST",
+	    "DOCUMENT_URI", "/x", "CONTENT_LENGTH", "2048", NULL };
+	const char *const over[] = { "REQUEST_METHOD", "POST",
+	    "DOCUMENT_URI", "/x", "CONTENT_LENGTH", "2049", NULL };
+	static char	big[MAX_BODY + 1];
+	char		*out;
+	json_t		*b;
+
+	memset(big, 'b', sizeof(big));
+	start_server(1);
+	out = request(at, big, MAX_BODY);
+	cr_assert_eq(status_of(out), 200, "exactly the limit is fine: %s",
+	    out);
+	b = body_of(out);
+	cr_assert_eq(json_integer_value(json_object_get(b, "body_len")),
+	    MAX_BODY);
+	cr_assert_eq(json_integer_value(json_object_get(b, "sum")),
+	    MAX_BODY * 'b');
+	json_decref(b);
+	/* Refused on the declared length, before reading the body. */
+	out = request(over, NULL, 0);
 	cr_assert_eq(status_of(out), 413, "%s", out);
-	out = request(params, big, MAX_BODY);
-	cr_assert_eq(status_of(out), 200, "exactly the limit is fine");
+	b = body_of(out);
+	cr_assert_str_eq(error_code(b), "body_too_large");
+	json_decref(b);
+}
+
+Test(fcgi, large_body_grows_its_buffer)
+{
+	const char *const params[] = { "REQUEST_METHOD", "POST",
+	    "DOCUMENT_URI", "/x", "CONTENT_LENGTH", "300001", NULL };
+	static char	big[300001];
+	json_int_t	sum = 0;
+	char		*out;
+	json_t		*b;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(big); i++) {
+		big[i] = (char)('a' + i % 26);
+		sum += (unsigned char)big[i];
+	}
+	start_server_with(1, 1 << 20, NULL, NULL);
+	out = request(params, big, sizeof(big));
+	cr_assert_eq(status_of(out), 200, "%s", out);
+	b = body_of(out);
+	cr_assert_eq(json_integer_value(json_object_get(b, "body_len")),
+	    (json_int_t)sizeof(big));
+	cr_assert_eq(json_integer_value(json_object_get(b, "sum")), sum,
+	    "every byte arrived in order");
+	cr_assert_lt(json_integer_value(json_object_get(b, "arena_used")),
+	    4096, "the body is not in the arena");
+	json_decref(b);
 }
 
 Test(fcgi, bad_content_length_is_400)
 {
-	const char *const params[] = { "REQUEST_METHOD", "POST",
-	    "DOCUMENT_URI", "/x", "CONTENT_LENGTH", "-5", NULL };
+	static const char *const bad[] = { "-5", "abc", "1x", " 5", "+5",
+	    "5 ", "0x10", "99999999999999999999999", "18446744073709551615" };
 	const char *const shortp[] = { "REQUEST_METHOD", "POST",
 	    "DOCUMENT_URI", "/x", "CONTENT_LENGTH", "10", NULL };
+	const char	*params[] = { "REQUEST_METHOD", "POST",
+	    "DOCUMENT_URI", "/x", "CONTENT_LENGTH", NULL, NULL };
+	char		*out;
+	json_t		*b;
+	size_t		 i;
 
 	start_server(1);
-	cr_assert_eq(status_of(request(params, NULL, 0)), 400);
-	cr_assert_eq(status_of(request(shortp, "abc", 3)), 400);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		params[5] = bad[i];
+		out = request(params, NULL, 0);
+		cr_assert_eq(status_of(out), 400, "'%s': %s", bad[i], out);
+		b = body_of(out);
+		cr_assert_str_eq(error_code(b), "bad_request", "'%s'", bad[i]);
+		json_decref(b);
+	}
+	out = request(shortp, "abc", 3);
+	cr_assert_eq(status_of(out), 400, "body shorter than declared: %s",
+	    out);
+	/* The worker is fine afterwards. */
+	params[5] = "3";
+	cr_assert_eq(status_of(request(params, "abc", 3)), 200);
 }
 
 Test(fcgi, request_ids)
@@ -390,4 +523,100 @@ Test(fcgi, refuses_to_clobber_a_file)
 	cr_assert_not_null(strstr(e.msg, "not a socket"), "%s", e.msg);
 	conf.socket_path = "/tmp/has:colon";
 	cr_assert_eq(fcgi_serve(&conf, &e), APP_EINVAL);
+}
+
+static mode_t
+sock_mode(gid_t *gid)
+{
+	struct stat	st;
+
+	cr_assert_eq(lstat(sock_path, &st), 0);
+	cr_assert(S_ISSOCK(st.st_mode));
+	*gid = st.st_gid;
+	return st.st_mode & 07777;
+}
+
+/* Whether user nobody may connect to the socket (the test runs as root). */
+static int
+nobody_can_connect(void)
+{
+	struct passwd	*pw = getpwnam("nobody");
+	pid_t		 pid;
+	int		 status, fd;
+
+	cr_assert_not_null(pw);
+	cr_assert_eq(chmod(dir, 0711), 0, "nobody may traverse the dir");
+	if ((pid = fork()) == 0) {
+		if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 ||
+		    setuid(pw->pw_uid) != 0)
+			_exit(2);
+		fd = connect_sock();
+		_exit(fd >= 0 ? 0 : errno == EACCES ? 1 : 3);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status));
+	cr_assert_lt(WEXITSTATUS(status), 2, "child failed: %d",
+	    WEXITSTATUS(status));
+	return WEXITSTATUS(status) == 0;
+}
+
+static void
+stop_server(void)
+{
+	kill(server, SIGKILL);
+	waitpid(server, NULL, 0);
+	server = -1;
+	unlink(sock_path);
+}
+
+Test(fcgi, socket_is_not_world_accessible_by_default)
+{
+	gid_t	gid;
+
+	start_server(1);
+	cr_assert_eq(sock_mode(&gid), 0660, "mode %04o", sock_mode(&gid));
+	cr_assert_eq(gid, getegid(), "group left alone");
+	if (geteuid() == 0)
+		cr_assert(!nobody_can_connect(), "others cannot connect");
+}
+
+Test(fcgi, socket_mode_and_group_from_cfg)
+{
+	struct group	*gr;
+	gid_t		 gid, want;
+
+	if (geteuid() != 0 || (gr = getgrnam("nogroup")) == NULL)
+		cr_skip_test("needs root and a nogroup group");
+	want = gr->gr_gid;
+	start_server_with(1, MAX_BODY, "0660", "nogroup");
+	cr_assert_eq(sock_mode(&gid), 0660, "mode %04o", sock_mode(&gid));
+	cr_assert_eq(gid, want, "group %d, want %d", (int)gid, (int)want);
+	cr_assert(nobody_can_connect(), "nginx's group may connect");
+	stop_server();
+
+	start_server_with(1, MAX_BODY, "600", "nogroup");
+	cr_assert_eq(sock_mode(&gid), 0600, "mode %04o", sock_mode(&gid));
+	cr_assert_eq(gid, want);
+	cr_assert(!nobody_can_connect(), "owner only");
+	stop_server();
+
+	start_server_with(1, MAX_BODY, "0666", NULL);
+	cr_assert_eq(sock_mode(&gid), 0666, "explicitly world-writable");
+	cr_assert_eq(gid, getegid());
+}
+
+Test(fcgi, unknown_socket_group_refuses_to_start)
+{
+	struct fcgi_conf	conf = {
+		.svc = "test", .socket_path = sock_path, .nthreads = 1,
+		.max_body = MAX_BODY, .handle = echo,
+	};
+	struct err		e;
+
+	setenv("PARLEY_SOCKET_GROUP", "no-such-group-parley", 1);
+	cr_assert_eq(cfg_load(&e), 0, "%s", e.msg);
+	log_init("test", "error");
+	cr_assert_eq(fcgi_serve(&conf, &e), APP_EINVAL);
+	cr_assert_not_null(strstr(e.msg, "no-such-group-parley"), "%s", e.msg);
+	cr_assert_eq(access(sock_path, F_OK), -1, "no socket left behind");
 }
