@@ -42,6 +42,7 @@ struct wsclient {
 	unsigned char		*out;		/* LWS_PRE + outlen, or NULL */
 	size_t			 outlen;
 	char			*cookie;
+	char			*hdr[WSCLIENT_MAX_HEADERS * 2];	/* "Name:", value pairs */
 	char			 error[WSC_ERR_MAX];
 };
 
@@ -82,10 +83,59 @@ static const struct lws_protocols wsc_protocols[] = {
 };
 
 static struct lws_context	*wsc_ctx;
+
+static int
+wsc_append_headers(struct wsclient *c, struct lws *wsi, unsigned char **p,
+    unsigned char *end)
+{
+	int	 k;
+
+	if (c->cookie != NULL && lws_add_http_header_by_token(wsi,
+	    WSI_TOKEN_HTTP_COOKIE, (unsigned char *)c->cookie,
+	    (int)strlen(c->cookie), p, end) != 0)
+		return -1;
+	for (k = 0; k < WSCLIENT_MAX_HEADERS * 2 && c->hdr[k] != NULL; k += 2)
+		if (lws_add_http_header_by_name(wsi, (unsigned char *)c->hdr[k],
+		    (unsigned char *)c->hdr[k + 1], (int)strlen(c->hdr[k + 1]),
+		    p, end) != 0)
+			return -1;
+	return 0;
+}
 static int			 wsc_users;
 
 struct wsclient *
 wsclient_connect(const char *url, const char *cookie, int timeout_ms)
+{
+	return wsclient_connect_headers(url, cookie, NULL, timeout_ms);
+}
+
+static void
+wsc_free_headers(struct wsclient *c)
+{
+	int	 k;
+
+	for (k = 0; k < WSCLIENT_MAX_HEADERS * 2; k++)
+		free(c->hdr[k]);
+}
+
+/* Copies name/value pairs, the names with the colon lws wants. */
+static int
+wsc_copy_headers(struct wsclient *c, const char *const *headers)
+{
+	int	 k;
+
+	for (k = 0; headers != NULL && headers[k] != NULL; k += 2) {
+		if (k >= WSCLIENT_MAX_HEADERS * 2 || headers[k + 1] == NULL ||
+		    asprintf(&c->hdr[k], "%s:", headers[k]) < 0 ||
+		    (c->hdr[k + 1] = strdup(headers[k + 1])) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+struct wsclient *
+wsclient_connect_headers(const char *url, const char *cookie,
+    const char *const *headers, int timeout_ms)
 {
 	struct lws_client_connect_info	 i;
 	struct wsc_url			 u;
@@ -96,7 +146,8 @@ wsclient_connect(const char *url, const char *cookie, int timeout_ms)
 		return NULL;
 	c->tail = &c->head;
 	if ((cookie != NULL && (c->cookie = strdup(cookie)) == NULL) ||
-	    wsc_context_ref() != 0) {
+	    wsc_copy_headers(c, headers) != 0 || wsc_context_ref() != 0) {
+		wsc_free_headers(c);
 		free(c->cookie);
 		free(c);
 		return NULL;
@@ -230,6 +281,7 @@ wsclient_free(struct wsclient *c)
 	free(c->part);
 	free(c->out);
 	free(c->cookie);
+	wsc_free_headers(c);
 	free(c);
 	wsc_context_unref();
 }
@@ -245,11 +297,7 @@ wsc_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return lws_callback_http_dummy(wsi, reason, user, in, len);
 	switch (reason) {
 	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
-		if (c->cookie == NULL)
-			return 0;
-		return lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_COOKIE,
-		    (unsigned char *)c->cookie, (int)strlen(c->cookie), p,
-		    *p + len) ? -1 : 0;
+		return wsc_append_headers(c, wsi, p, *p + len);
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		c->state = WSC_OPEN;
 		c->http_status = 101;

@@ -26,6 +26,17 @@ struct wsclient;
 struct wsclient	*wsclient_connect(const char *url, const char *cookie,
 		    int timeout_ms);
 
+#define WSCLIENT_MAX_HEADERS 4
+
+/*
+ * wsclient_connect() with extra request headers: a NULL-terminated list of
+ * name, value pairs (at most WSCLIENT_MAX_HEADERS), e.g. to pin a device
+ * to one ws node with the X-Parley-User/X-Parley-Device headers nginx
+ * would set.
+ */
+struct wsclient	*wsclient_connect_headers(const char *url, const char *cookie,
+		    const char *const *headers, int timeout_ms);
+
 /* 1 while the socket is open. */
 int		 wsclient_is_open(const struct wsclient *c);
 
