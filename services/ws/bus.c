@@ -40,15 +40,19 @@ int
 bus_start(struct bus *b, uv_loop_t *loop, const char *addr, long timeout_ms,
     const char *channel, bus_message_fn on_message, void *arg, struct err *e)
 {
-	int	rc;
+	struct bus_events	ev = b->ev;
+	const char		*ch2 = b->channel2;
+	int			rc;
 
 	memset(b, 0, sizeof(*b));
+	b->ev = ev;
 	b->loop = loop;
 	b->timeout_ms = timeout_ms;
 	b->backoff_ms = BUS_BACKOFF_MIN_MS;
 	b->channel = channel;
 	b->on_message = on_message;
 	b->arg = arg;
+	b->channel2 = ch2 != NULL ? ch2 : channel;
 	if ((rc = bus_parse_addr(b, addr, e)) != 0)
 		goto out;
 	if (uv_timer_init(loop, &b->timer) != 0) {
@@ -59,6 +63,42 @@ bus_start(struct bus *b, uv_loop_t *loop, const char *addr, long timeout_ms,
 	bus_dial_both(b);
 out:
 	return rc;
+}
+
+void
+bus_set_events(struct bus *b, const char *channel2,
+    const struct bus_events *ev)
+{
+	memset(b, 0, sizeof(*b));
+	b->channel2 = channel2;
+	b->ev = *ev;
+}
+
+int
+bus_subscribe(struct bus *b, const char *channel)
+{
+	if (b->sub == NULL || !b->subscribed)
+		return -1;
+	return redisAsyncCommand(b->sub, bus_on_sub, b, "SUBSCRIBE %s",
+	    channel) == REDIS_OK ? 0 : -1;
+}
+
+int
+bus_unsubscribe(struct bus *b, const char *channel)
+{
+	if (b->sub == NULL || !b->subscribed)
+		return -1;
+	return redisAsyncCommand(b->sub, bus_on_sub, b, "UNSUBSCRIBE %s",
+	    channel) == REDIS_OK ? 0 : -1;
+}
+
+int
+bus_command(struct bus *b, int argc, const char **argv, const size_t *argvlen)
+{
+	if (b->cmd == NULL || !b->up)
+		return -1;
+	return redisAsyncCommandArgv(b->cmd, NULL, NULL, argc, argv,
+	    argvlen) == REDIS_OK ? 0 : -1;
 }
 
 int
@@ -151,8 +191,8 @@ bus_dial_both(struct bus *b)
 	}
 	b->subscribed = 0;
 	b->ping_pending = 1;
-	if (redisAsyncCommand(b->sub, bus_on_sub, b, "SUBSCRIBE %s",
-	    b->channel) != REDIS_OK ||
+	if (redisAsyncCommand(b->sub, bus_on_sub, b, "SUBSCRIBE %s %s",
+	    b->channel, b->channel2) != REDIS_OK ||
 	    redisAsyncCommand(b->cmd, bus_on_pong, b, "PING") != REDIS_OK) {
 		bus_drop(b, "command failed");
 		return;
@@ -197,6 +237,8 @@ bus_drop(struct bus *b, const char *why)
 		redisAsyncFree(sub);
 	if (cmd != NULL)
 		redisAsyncFree(cmd);
+	if ((b->up || b->subscribed) && b->ev.down != NULL)
+		b->ev.down(b->arg);
 	/* Warn once per outage (including one that starts with us). */
 	if (b->up || !b->warned)
 		log_warn("event=redis_down reason=\"%s\"", why);
@@ -236,6 +278,8 @@ bus_check_up(struct bus *b)
 	b->warned = 0;
 	b->backoff_ms = BUS_BACKOFF_MIN_MS;
 	log_info("event=redis_up channel=%s", b->channel);
+	if (b->ev.up != NULL)
+		b->ev.up(b->arg);
 }
 
 static void
@@ -267,8 +311,15 @@ bus_on_sub(redisAsyncContext *ac, void *r, void *privdata)
 	    el[1]->type != REDIS_REPLY_STRING)
 		return;
 	if (strcmp(el[0]->str, "subscribe") == 0) {
-		b->subscribed = 1;
-		bus_check_up(b);
+		if (strcmp(el[1]->str, b->channel) == 0 ||
+		    strcmp(el[1]->str, b->channel2) == 0) {
+			b->subscribed = 1;
+			bus_check_up(b);
+		} else if (b->ev.subscribed != NULL)
+			b->ev.subscribed(b->arg, el[1]->str);
+	} else if (strcmp(el[0]->str, "unsubscribe") == 0) {
+		if (b->ev.unsubscribed != NULL)
+			b->ev.unsubscribed(b->arg, el[1]->str);
 	} else if (strcmp(el[0]->str, "message") == 0 &&
 	    el[2]->type == REDIS_REPLY_STRING)
 		b->on_message(b->arg, el[1]->str, el[2]->str, el[2]->len);

@@ -24,6 +24,18 @@ struct redisAsyncContext;
 typedef void	(*bus_message_fn)(void *arg, const char *channel,
 		    const char *data, size_t len);
 
+/*
+ * What else the bus tells its owner: a SUBSCRIBE or UNSUBSCRIBE of a
+ * channel other than the fixed ones was confirmed; the link came up (every
+ * earlier subscription is gone: subscribe again) or went down.
+ */
+struct bus_events {
+	void	(*subscribed)(void *arg, const char *channel);
+	void	(*unsubscribed)(void *arg, const char *channel);
+	void	(*up)(void *arg);
+	void	(*down)(void *arg);
+};
+
 struct bus {
 	uv_loop_t			*loop;
 	uv_timer_t			 timer;	/* redial, or PING watchdog */
@@ -34,6 +46,8 @@ struct bus {
 	int				 port;
 	long				 timeout_ms;
 	const char			*channel;
+	const char			*channel2;
+	struct bus_events		 ev;
 	unsigned int			 backoff_ms;
 	int				 subscribed;
 	int				 ping_pending;
@@ -56,6 +70,29 @@ struct bus {
 int	bus_start(struct bus *b, uv_loop_t *loop, const char *addr,
 	    long timeout_ms, const char *channel, bus_message_fn on_message,
 	    void *arg, struct err *e);
+
+/*
+ * Before bus_start() returns its first connection: a second fixed channel
+ * (a string constant) and the event callbacks (copied).
+ */
+void	bus_set_events(struct bus *b, const char *channel2,
+	    const struct bus_events *ev);
+
+/*
+ * SUBSCRIBE / UNSUBSCRIBE one channel on the subscribed context; the
+ * confirmation comes through the events. 0, or -1 while Redis is down
+ * (the up event will ask again).
+ */
+int	bus_subscribe(struct bus *b, const char *channel);
+int	bus_unsubscribe(struct bus *b, const char *channel);
+
+/*
+ * A command on the command context whose reply nobody waits for (PUBLISH,
+ * the presence scripts). argvlen may be NULL. 0, or -1 while Redis is
+ * down: presence and takeovers are best effort.
+ */
+int	bus_command(struct bus *b, int argc, const char **argv,
+	    const size_t *argvlen);
 
 /* 1 when both contexts are connected and the subscription is live. */
 int	bus_up(const struct bus *b);

@@ -20,16 +20,21 @@
 #include "log.h"
 #include "bus.h"
 #include "conn.h"
+#include "presence.h"
 #include "server.h"
 
 #define SHUTDOWN_GRACE_MS	500
 #define SHUTDOWN_POLL_MS	10
+#define SWEEP_MS		10000	/* device channels without a socket */
+#define SWEEP_IDLE_MS		30000	/* ... are unsubscribed after this */
 
 struct app {
 	uv_loop_t	 loop;
 	uv_signal_t	 sigterm;
 	uv_signal_t	 sigint;
 	uv_timer_t	 drain;
+	uv_timer_t	 tick;		/* sweep and presence refresh */
+	uint64_t	 last_refresh;
 	uint64_t	 drain_deadline;
 	struct hub	 hub;
 	struct bus	 bus;
@@ -44,6 +49,13 @@ static void	app_on_signal(uv_signal_t *, int);
 static void	app_on_drain(uv_timer_t *);
 static void	app_close(struct app *);
 static void	app_on_message(void *, const char *, const char *, size_t);
+static void	app_on_tick(uv_timer_t *);
+static void	app_subscribe(void *, const char *);
+static void	app_unsubscribe(void *, const char *);
+static void	app_subscribed(void *, const char *);
+static void	app_unsubscribed(void *, const char *);
+static void	app_bus_up(void *);
+static void	app_bus_down(void *);
 
 int
 main(void)
@@ -85,6 +97,7 @@ out:
 	server_stop(&app.srv);
 	uv_run(&app.loop, UV_RUN_DEFAULT);
 	bus_cleanup(&app.bus);
+	hub_cleanup(&app.hub);
 	if (uv_loop_close(&app.loop) != 0) {
 		log_error("event=exit reason=\"handles still open\"");
 		rc = 1;
@@ -97,15 +110,22 @@ out:
 static int
 app_start(struct app *a, struct err *e)
 {
-	int	rc;
+	const struct hub_ops	 ops = { app_subscribe, app_unsubscribe, a };
+	const struct bus_events	 ev = { app_subscribed, app_unsubscribed,
+				    app_bus_up, app_bus_down };
+	int			 rc;
 
-	hub_init(&a->hub, (size_t)cfg_int(CFG_WS_MAX_QUEUE));
+	hub_init(&a->hub, (size_t)cfg_int(CFG_WS_MAX_QUEUE),
+	    cfg_str(CFG_WS_NODE), &ops);
 	if (uv_signal_init(&a->loop, &a->sigterm) != 0 ||
 	    uv_signal_init(&a->loop, &a->sigint) != 0 ||
-	    uv_timer_init(&a->loop, &a->drain) != 0)
+	    uv_timer_init(&a->loop, &a->drain) != 0 ||
+	    uv_timer_init(&a->loop, &a->tick) != 0)
 		return err_set(e, APP_EINTERNAL, "internal", "uv init");
 	a->signals = 1;
-	a->sigterm.data = a->sigint.data = a->drain.data = a;
+	a->sigterm.data = a->sigint.data = a->drain.data = a->tick.data = a;
+	uv_timer_start(&a->tick, app_on_tick, SWEEP_MS, SWEEP_MS);
+	bus_set_events(&a->bus, HUB_CHANNEL_TAKEOVER, &ev);
 	if (uv_signal_start(&a->sigterm, app_on_signal, SIGTERM) != 0 ||
 	    uv_signal_start(&a->sigint, app_on_signal, SIGINT) != 0)
 		return err_set(e, APP_EINTERNAL, "internal", "uv_signal_start");
@@ -159,6 +179,7 @@ app_close(struct app *a)
 		uv_close((uv_handle_t *)&a->sigterm, NULL);
 		uv_close((uv_handle_t *)&a->sigint, NULL);
 		uv_close((uv_handle_t *)&a->drain, NULL);
+		uv_close((uv_handle_t *)&a->tick, NULL);
 		a->signals = 0;
 	}
 	if (a->bus_started) {
@@ -174,4 +195,66 @@ app_on_message(void *arg, const char *channel, const char *data, size_t len)
 	struct app	*a = arg;
 
 	hub_deliver(&a->hub, channel, data, len);
+}
+
+static void
+app_on_tick(uv_timer_t *t)
+{
+	struct app	*a = t->data;
+	uint64_t	 now = uv_now(&a->loop);
+
+	hub_sweep(&a->hub, now, SWEEP_IDLE_MS);
+	if (now - a->last_refresh >= PRESENCE_REFRESH_MS) {
+		a->last_refresh = now;
+		presence_refresh(&a->bus, &a->hub);
+	}
+}
+
+static void
+app_subscribe(void *arg, const char *channel)
+{
+	struct app	*a = arg;
+
+	bus_subscribe(&a->bus, channel);
+}
+
+static void
+app_unsubscribe(void *arg, const char *channel)
+{
+	struct app	*a = arg;
+
+	bus_unsubscribe(&a->bus, channel);
+}
+
+static void
+app_subscribed(void *arg, const char *channel)
+{
+	struct app	*a = arg;
+
+	hub_subscribed(&a->hub, channel);
+}
+
+static void
+app_unsubscribed(void *arg, const char *channel)
+{
+	struct app	*a = arg;
+
+	hub_unsubscribed(&a->hub, channel);
+}
+
+static void
+app_bus_up(void *arg)
+{
+	struct app	*a = arg;
+
+	hub_bus_up(&a->hub);
+	presence_refresh(&a->bus, &a->hub);
+}
+
+static void
+app_bus_down(void *arg)
+{
+	struct app	*a = arg;
+
+	hub_bus_lost(&a->hub);
 }

@@ -10,6 +10,7 @@
  * within a minute. Every HTTP answer is JSON, errors in the one envelope
  * {"error": {"code", "message"}}.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "log.h"
 #include "bus.h"
 #include "conn.h"
+#include "presence.h"
 #include "server.h"
 
 #define SERVER_PING_S		20
@@ -31,6 +33,7 @@
 #define SERVER_HEALTH_PATH	"/api/ws/health"
 #define SERVER_WS_PATH		"/ws"
 /* Set by nginx from the auth service once the upgrade is authenticated. */
+#define SERVER_HDR_USER		"x-parley-user:"
 #define SERVER_HDR_DEVICE	"x-parley-device:"
 
 static int	server_cb(struct lws *, enum lws_callback_reasons, void *,
@@ -38,7 +41,7 @@ static int	server_cb(struct lws *, enum lws_callback_reasons, void *,
 static int	server_http(struct server *, struct lws *, const char *);
 static int	server_confirm_upgrade(struct server *, struct lws *);
 static void	server_open(struct server *, struct lws *, struct conn *);
-static int	server_hello(struct server *, struct conn *);
+static int	server_identity(struct lws *, char *, int *);
 static int	server_reply(struct lws *, int, json_t *);
 static int	server_reply_error(struct lws *, int, const char *,
 		    const char *);
@@ -57,7 +60,7 @@ static const lws_retry_bo_t server_retry = {
 
 int
 server_start(struct server *s, uv_loop_t *loop, struct hub *hub,
-    const struct bus *bus, const char *node, const char *host, int port,
+    struct bus *bus, const char *node, const char *host, int port,
     struct err *e)
 {
 	struct lws_context_creation_info	 info;
@@ -130,6 +133,8 @@ server_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		    (unsigned long long)c->id, len);
 		return 0;
 	case LWS_CALLBACK_CLOSED:
+		if (c->hub != NULL)
+			presence_close(s->bus, c);
 		conn_close(c);
 		log_info("event=close conn=%llu conns=%zu",
 		    (unsigned long long)c->id, s->hub->nconns);
@@ -166,7 +171,8 @@ server_http(struct server *s, struct lws *wsi, const char *path)
 static int
 server_confirm_upgrade(struct server *s, struct lws *wsi)
 {
-	char	path[SERVER_PATH_MAX];
+	char	path[SERVER_PATH_MAX], user[CONN_USER_MAX];
+	int	device;
 
 	if (s->draining)
 		return server_reply_error(wsi, 503, "shutting_down",
@@ -175,55 +181,64 @@ server_confirm_upgrade(struct server *s, struct lws *wsi)
 	    strcmp(path, SERVER_WS_PATH) != 0)
 		return server_reply_error(wsi, 404, "not_found",
 		    "no such path") == 0 ? 1 : -1;
+	if (server_identity(wsi, user, &device) < 0)
+		return server_reply_error(wsi, 401, "unauthorized",
+		    "no valid session") == 0 ? 1 : -1;
 	return 0;
+}
+
+/*
+ * The user and device nginx vouches for (auth_request), or none: an
+ * anonymous socket, reachable only from the node's own network, gets
+ * broadcasts only. Returns 1 with both set, 0 without, -1 if malformed.
+ */
+static int
+server_identity(struct lws *wsi, char *user, int *device)
+{
+	char	dev[16], *end;
+	long	d;
+	int	nu, nd, i;
+
+	nu = lws_hdr_custom_copy(wsi, user, CONN_USER_MAX, SERVER_HDR_USER,
+	    (int)strlen(SERVER_HDR_USER));
+	nd = lws_hdr_custom_copy(wsi, dev, sizeof(dev), SERVER_HDR_DEVICE,
+	    (int)strlen(SERVER_HDR_DEVICE));
+	if (nu <= 0 && nd <= 0)
+		return 0;
+	if (nu != CONN_USER_MAX - 1 || nd <= 0)
+		return -1;
+	for (i = 0; i < CONN_USER_MAX - 1; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (user[i] != '-')
+				return -1;
+		} else if (!isxdigit((unsigned char)user[i]))
+			return -1;
+		user[i] = (char)tolower((unsigned char)user[i]);
+	}
+	d = strtol(dev, &end, 10);
+	if (*end != '\0' || d < 1 || d > 2147483647L)
+		return -1;
+	*device = (int)d;
+	return 1;
 }
 
 static void
 server_open(struct server *s, struct lws *wsi, struct conn *c)
 {
-	char	device[CONN_DEVICE_MAX] = "";
+	char	user[CONN_USER_MAX] = "";
+	int	device = 0, who;
 
-	/*
-	 * Identity hook. Once nginx authenticates the upgrade (auth_request)
-	 * it forwards X-Parley-User and X-Parley-Device, and this is where the
-	 * device's Redis channel gets subscribed and an older socket of the
-	 * same device is closed (rule 7). For now the device is optional and
-	 * only logged. The headers are still attached in ESTABLISHED.
-	 */
-	if (lws_hdr_custom_copy(wsi, device, sizeof(device), SERVER_HDR_DEVICE,
-	    (int)strlen(SERVER_HDR_DEVICE)) < 0)
-		device[0] = '\0';
-	conn_open(c, s->hub, wsi, device);
-	log_info("event=open conn=%llu device=%s conns=%zu",
-	    (unsigned long long)c->id, device[0] ? device : "-",
+	/* The headers were checked in server_confirm_upgrade(). */
+	who = server_identity(wsi, user, &device);
+	conn_open(c, s->hub, wsi, who == 1 ? user : NULL, device,
+	    bus_up(s->bus));
+	log_info("event=open conn=%llu user=%s device=%d conns=%zu",
+	    (unsigned long long)c->id, who == 1 ? user : "-", device,
 	    s->hub->nconns);
-	if (server_hello(s, c) != 0)
-		log_error("event=hello_failed conn=%llu",
-		    (unsigned long long)c->id);
-}
-
-static int
-server_hello(struct server *s, struct conn *c)
-{
-	struct timespec	 ts;
-	struct frame	*f = NULL;
-	json_t		*o = NULL;
-	char		*text = NULL;
-	int		 rc = -1;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	o = json_pack("{s:s, s:s, s:I}", "type", "hello", "node", s->node,
-	    "ts", (json_int_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-	if (o == NULL || (text = json_dumps(o, JSON_COMPACT)) == NULL ||
-	    (f = frame_create(text, strlen(text))) == NULL)
-		goto out;
-	conn_push(c, f);
-	rc = 0;
-out:
-	frame_release(f);
-	free(text);
-	json_decref(o);
-	return rc;
+	if (who == 1) {
+		presence_takeover(s->bus, c);
+		presence_open(s->bus, c);
+	}
 }
 
 /*

@@ -17,7 +17,7 @@ struct bus;
 struct server {
 	struct lws_context	*lws;		/* NULL once freed */
 	struct hub		*hub;
-	const struct bus	*bus;		/* for health only */
+	struct bus		*bus;		/* health, takeover, presence */
 	const char		*node;
 	void			*loops[1];	/* lws keeps a pointer to it */
 	int			 draining;	/* refuse new sockets */
@@ -29,7 +29,7 @@ struct server {
  * APP_EINTERNAL with e set (port taken, lws event-lib plugin missing).
  */
 int	server_start(struct server *s, uv_loop_t *loop, struct hub *hub,
-	    const struct bus *bus, const char *node, const char *host,
+	    struct bus *bus, const char *node, const char *host,
 	    int port, struct err *e);
 
 /* Refuses new upgrades (503) and asks every socket to close with 1001. */
