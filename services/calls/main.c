@@ -1,7 +1,8 @@
 /*
  * main.c - the calls FastCGI service: call signalling, the call log and
  * TURN credentials. Start-up, the request loop and shutdown are
- * svc_main()'s; this file only names the service and its routes.
+ * svc_main()'s; this file names the service, its routes and its configure
+ * hook, which starts the ring-timeout sweeper (sweep.c).
  */
 #include "calls.h"
 #include "svc.h"
@@ -13,6 +14,7 @@ main(int argc, char **argv)
 		.name = "calls",
 		.routes = calls_routes,
 		.nroutes = calls_nroutes,
+		.configure = calls_configure,
 	};
 
 	return svc_main(argc, argv, &def);
