@@ -4,7 +4,9 @@
  * runs outside the page's CSP) and requests to any origin other than the
  * app's. Tests call expectClean() to assert none happened.
  */
+import { mkdirSync } from "node:fs";
 import { test as base, expect, type Page } from "@playwright/test";
+import { register } from "./accounts";
 
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1440, height: 900 };
@@ -17,7 +19,33 @@ export interface Watch {
   cspViolations(): Promise<string[]>;
 }
 
-export const test = base.extend<{ watch: Watch }>({
+/**
+ * Every worker registers one account through the UI (the OTP limit per
+ * address rules out one per test) and its tests start signed in: cookie,
+ * localStorage and IndexedDB (the device keys) restored from that login.
+ */
+export const test = base.extend<{ watch: Watch }, { account: { storage: string; phone: string } }>({
+  account: [
+    async ({ browser }, use, workerInfo) => {
+      const dir = `${ARTIFACTS}/.auth`;
+      mkdirSync(dir, { recursive: true });
+      const storage = `${dir}/worker-${workerInfo.workerIndex}-${process.pid}.json`;
+      const ctx = await browser.newContext({
+        baseURL: process.env.PARLEY_TEST_URL ?? "https://localhost:18443",
+        ignoreHTTPSErrors: true,
+        storageState: { cookies: [], origins: [] },
+      });
+      const page = await ctx.newPage();
+      const { phone } = await register(page, `Tester ${workerInfo.workerIndex + 1}`);
+      // Keys are generated and uploaded after the main screen shows: wait for the device to be ready.
+      await page.waitForFunction(() => document.documentElement.dataset.e2e === "ready", null, { timeout: 20_000 }).catch(() => undefined);
+      await ctx.storageState({ path: storage, indexedDB: true });
+      await ctx.close();
+      await use({ storage, phone });
+    },
+    { scope: "worker" },
+  ],
+  storageState: async ({ account }, use) => use(account.storage),
   watch: async ({ page, baseURL }, use) => {
     const origin = new URL(baseURL ?? "https://localhost").origin;
     const w: Watch = {

@@ -42,6 +42,9 @@ export default defineConfig({
         "--no-first-run",
         "--no-sandbox",
         "--disable-dev-shm-usage",
+        // The test stack's certificate is self-signed: without this the service worker's script fetch fails
+        // (ignoreHTTPSErrors does not cover it) and Chromium logs a console error.
+        "--ignore-certificate-errors",
       ],
     },
   },

@@ -94,6 +94,8 @@ test("theme: explicit choice overrides the system and persists", async ({ page, 
 
   // Survives a reload (applied by /theme-init.js before hydration).
   await page.reload();
+  // The splash shows while the session is checked; then the main screen.
+  await expect(page.locator(".app")).toHaveAttribute("data-ready", "true");
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
   expect(await bodyBg()).toBe("rgb(17, 27, 33)");
 
@@ -128,4 +130,25 @@ test("New chat opens the contact picker and Back returns", async ({ page }) => {
   await expect(page.getByRole("textbox", { name: "Search name or number" })).toBeVisible();
   await page.getByRole("button", { name: "Back" }).click();
   await expect(page.getByRole("list", { name: "Chat list" })).toBeVisible();
+});
+
+test("New chat: add a contact by number and import a vCard", async ({ page, watch }) => {
+  await openApp(page);
+  await page.getByRole("button", { name: "New chat" }).click();
+  const n = String(Date.now() % 10_000_000).padStart(7, "0");
+  await page.getByRole("textbox", { name: "Phone number" }).fill(`+1 555 ${n}`);
+  await page.getByRole("textbox", { name: "Name", exact: true }).fill("Zed Example");
+  await page.getByRole("button", { name: "Add contact" }).click();
+  await expect(page.getByText("Zed Example was added to your contacts.")).toBeVisible();
+  // Not on Parley: listed under "Invite to Parley".
+  await expect(page.getByRole("list", { name: "Invite to Parley" })).toContainText("Zed Example");
+  const m = String((Date.now() + 1) % 10_000_000).padStart(7, "0");
+  const vcf = [
+    "BEGIN:VCARD", "VERSION:3.0", "FN:Vera Card", `TEL;TYPE=CELL:+1555${m}`, "END:VCARD",
+    "BEGIN:VCARD", "VERSION:3.0", "FN:Broken", "END:VCARD",
+  ].join("\r\n");
+  await page.getByLabel("vCard file").setInputFiles({ name: "contacts.vcf", mimeType: "text/vcard", buffer: Buffer.from(vcf) });
+  await expect(page.getByRole("status").filter({ hasText: /^Imported 1 new/ })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Invite to Parley" })).toContainText("Vera Card");
+  await expectClean(watch);
 });

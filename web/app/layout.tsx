@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import "./globals.css";
+import "./login.css";
+import "./chat.css";
 
 export const metadata: Metadata = {
   title: "Parley",

@@ -1,5 +1,5 @@
-import { AppShell } from "@/components/AppShell";
+import { Root } from "@/components/Root";
 
 export default function Home() {
-  return <AppShell />;
+  return <Root />;
 }

@@ -4,9 +4,12 @@
  * list. With no chats yet the list is empty and an empty state sits over it;
  * the list element is always present (UI contract: list "Chat list").
  */
-import { useState } from "react";
+import { useEffect, useMemo, useState } from "react";
+import { useChatState } from "@/lib/chat/state";
+import { ChatRow } from "./ChatRow";
 import { EmptyState } from "./EmptyState";
-import { ChatsIcon, NewChatIcon } from "./icons";
+import { engine } from "@/lib/chat/engine";
+import { ArchiveIcon, ChatsIcon, NewChatIcon } from "./icons";
 import { Menu, type MenuItem } from "./Menu";
 import { PanelHeader } from "./PanelHeader";
 import { SearchBox } from "./SearchBox";
@@ -33,12 +36,80 @@ const EMPTY: Record<Filter, { title: string; text: string }> = {
 interface Props {
   menuItems: MenuItem[];
   onNewChat: () => void;
+  openChatId: string | null;
+  onOpen: (id: string) => void;
 }
 
-export function ChatsPanel({ menuItems, onNewChat }: Props) {
+const CONN_TEXT: Partial<Record<string, string>> = {
+  offline: "Connecting…",
+  connecting: "Connecting…",
+  syncing: "Syncing messages…",
+  replaced: "Parley is open in another window. Reload to use it here.",
+};
+
+export function ChatsPanel({ menuItems, onNewChat, openChatId, onOpen }: Props) {
   const [query, setQuery] = useState("");
   const [filter, setFilter] = useState<Filter>("all");
-  const empty = query.trim() !== "" ? { title: "No chats, contacts or messages found", text: "" } : EMPTY[filter];
+  const [archivedView, setArchivedView] = useState(false);
+  const [notice, setNotice] = useState("");
+  const showPreview = useChatState(() => engine.getSettingValue("notificationPreview", true));
+  useEffect(() => {
+    if (!notice) return;
+    const t = setTimeout(() => setNotice(""), 3500);
+    return () => clearTimeout(t);
+  }, [notice]);
+  const chats = useChatState((s) => s.chats);
+  const typing = useChatState((s) => s.typing);
+  const conn = useChatState((s) => s.conn);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(t);
+  }, []);
+
+  const q = query.trim().toLowerCase();
+  const shown = useMemo(
+    () =>
+      chats.filter((c) => {
+        if (!!c.archived !== archivedView) return false;
+        if (filter === "unread" && !(c.unread > 0 || c.markedUnread)) return false;
+        if (filter === "favourites" && !c.favourite) return false;
+        if (filter === "groups") return false;
+        if (!q) return true;
+        return (
+          c.peer.name.toLowerCase().includes(q) ||
+          c.peer.phone.replace(/\s/g, "").includes(q.replace(/\s/g, "")) ||
+          (c.last?.text.toLowerCase().includes(q) ?? false)
+        );
+      }),
+    [chats, filter, q, archivedView],
+  );
+  const archived = chats.filter((c) => c.archived);
+  const archivedUnread = archived.filter((c) => c.unread > 0).length;
+  const empty = q !== "" ? { title: "No chats, contacts or messages found", text: "" } : EMPTY[filter];
+  const banner = CONN_TEXT[conn];
+
+  if (archivedView) {
+    return (
+      <>
+        <PanelHeader title="Archived" onBack={() => setArchivedView(false)} />
+        <p className="section-note">These chats stay archived when new messages are received.</p>
+        <div className="list-wrap">
+          <ul className="list" role="list" aria-label="Archived chats">
+            {shown.map((c) => (
+              <ChatRow key={c.id} chat={c} selected={c.id === openChatId} typing={(typing[c.id] ?? 0) > Date.now()} showPreview={showPreview} now={now} onOpen={onOpen} onNotice={setNotice} />
+            ))}
+          </ul>
+          {shown.length === 0 && <EmptyState icon={<ArchiveIcon size={40} />} title="No archived chats" />}
+        </div>
+        {notice && (
+          <div className="toast" role="status">
+            {notice}
+          </div>
+        )}
+      </>
+    );
+  }
 
   return (
     <>
@@ -48,6 +119,11 @@ export function ChatsPanel({ menuItems, onNewChat }: Props) {
         </button>
         <Menu items={menuItems} />
       </PanelHeader>
+      {banner && (
+        <div className="conn-banner" role="status">
+          {banner}
+        </div>
+      )}
       <SearchBox label="Search or start a new chat" value={query} onChange={setQuery} />
       <div className="chips" role="group" aria-label="Filter chats">
         {FILTERS.map((f) => (
@@ -62,20 +138,53 @@ export function ChatsPanel({ menuItems, onNewChat }: Props) {
           </button>
         ))}
       </div>
+      {archived.length > 0 && q === "" && filter === "all" && (
+        <button type="button" className="row-btn archived-row" onClick={() => setArchivedView(true)}>
+          <span className="row-icon" aria-hidden="true">
+            <ArchiveIcon />
+          </span>
+          <span className="row-body">
+            <span className="row-line">
+              <span className="row-title">Archived</span>
+              {archivedUnread > 0 ? <span className="archived-count">{archivedUnread}</span> : null}
+            </span>
+          </span>
+        </button>
+      )}
       <div className="list-wrap">
-        <ul className="list" role="list" aria-label="Chat list" />
-        <EmptyState icon={<ChatsIcon size={40} />} title={empty.title}>
-          {empty.text && <p>{empty.text}</p>}
-          {filter !== "all" && query.trim() === "" && (
-            <button type="button" className="link-btn" onClick={() => setFilter("all")}>
-              View all chats
-            </button>
-          )}
-        </EmptyState>
+        <ul className="list" role="list" aria-label="Chat list">
+          {shown.map((c) => (
+            <ChatRow
+              key={c.id}
+              chat={c}
+              selected={c.id === openChatId}
+              typing={(typing[c.id] ?? 0) > Date.now()}
+              showPreview={showPreview}
+              now={now}
+              onOpen={onOpen}
+              onNotice={setNotice}
+            />
+          ))}
+        </ul>
+        {shown.length === 0 && (
+          <EmptyState icon={<ChatsIcon size={40} />} title={empty.title}>
+            {empty.text && <p>{empty.text}</p>}
+            {filter !== "all" && q === "" && (
+              <button type="button" className="link-btn" onClick={() => setFilter("all")}>
+                View all chats
+              </button>
+            )}
+          </EmptyState>
+        )}
       </div>
       <button type="button" className="fab only-mobile" aria-label="New chat" title="New chat" onClick={onNewChat}>
         <NewChatIcon />
       </button>
+      {notice && (
+        <div className="toast" role="status">
+          {notice}
+        </div>
+      )}
     </>
   );
 }

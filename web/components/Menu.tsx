@@ -4,7 +4,7 @@
  * outside closes it and returns focus to the button; arrow keys move between
  * items, as in WhatsApp Web.
  */
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { MenuIcon } from "./icons";
 
 export interface MenuItem {
@@ -15,9 +15,21 @@ export interface MenuItem {
 
 export function Menu({ items, label = "Menu", icon }: { items: MenuItem[]; label?: string; icon?: ReactNode }) {
   const [open, setOpen] = useState(false);
+  const [up, setUp] = useState(false);
   const btn = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   const id = useId();
+
+  // Open upwards when there is no room below (e.g. the last message's options).
+  useLayoutEffect(() => {
+    if (!open) {
+      setUp(false);
+      return;
+    }
+    const r = menu.current?.getBoundingClientRect();
+    const b = btn.current?.getBoundingClientRect();
+    if (r && b && r.bottom > window.innerHeight - 8 && b.top - r.height > 8) setUp(true);
+  }, [open]);
 
   useEffect(() => {
     if (!open) return;
@@ -69,7 +81,7 @@ export function Menu({ items, label = "Menu", icon }: { items: MenuItem[]; label
         {icon ?? <MenuIcon />}
       </button>
       {open && (
-        <div ref={menu} id={id} role="menu" aria-label={label} className="menu" onKeyDown={onKeyDown}>
+        <div ref={menu} id={id} role="menu" aria-label={label} className={up ? "menu up" : "menu"} onKeyDown={onKeyDown}>
           {items.map((it) => (
             <button
               key={it.label}

@@ -1,9 +1,12 @@
 "use client";
 /* Settings, replacing the left pane as in WhatsApp. Only Theme works so far. */
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
+import type { Me } from "@/lib/api/auth";
+import { formatPhone } from "@/lib/chat/model";
 import { useThemePref } from "@/lib/store/theme-store";
-import { BellIcon, DefaultAvatar, HelpIcon, KeyIcon, LockIcon, LogOutIcon, PaletteIcon } from "./icons";
+import { BellIcon, ChatsIcon, DefaultAvatar, HelpIcon, KeyIcon, LinkIcon, LockIcon, LogOutIcon, PaletteIcon } from "./icons";
 import { PanelHeader } from "./PanelHeader";
+import { SettingsSubPage, type SettingsPage } from "./settings/SettingsPages";
 
 const THEME_LABEL = { system: "System default", light: "Light", dark: "Dark" } as const;
 
@@ -40,26 +43,42 @@ function Row({
   );
 }
 
-export function SettingsPanel({ onBack, onTheme }: { onBack: () => void; onTheme: () => void }) {
+export function SettingsPanel({
+  me,
+  onBack,
+  onTheme,
+  onLogOut,
+  initialPage = null,
+}: {
+  initialPage?: SettingsPage | null;
+  me: Me;
+  onBack: () => void;
+  onTheme: () => void;
+  onLogOut: () => void;
+}) {
   const pref = useThemePref();
+  const [page, setPage] = useState<SettingsPage | null>(initialPage);
+  if (page) return <SettingsSubPage page={page} me={me} onBack={() => setPage(null)} onTheme={onTheme} />;
   return (
     <>
       <PanelHeader title="Settings" onBack={onBack} />
       <div className="scroll">
-        <div className="profile-card">
+        <button type="button" className="profile-card profile-btn" onClick={() => setPage("profile")}>
           <DefaultAvatar size={72} />
-          <div className="row-body">
-            <span className="row-title profile-name">Parley user</span>
-            <span className="row-sub">Hey there! I am using Parley.</span>
-          </div>
-        </div>
+          <span className="row-body">
+            <span className="row-title profile-name">{me.name || formatPhone(me.phone)}</span>
+            <span className="row-sub">{me.about || "Hey there! I am using Parley."}</span>
+          </span>
+        </button>
         <ul className="list" role="list" aria-label="Settings">
-          <Row icon={<KeyIcon />} title="Account" sub="Security notifications, account info" />
-          <Row icon={<LockIcon />} title="Privacy" sub="Blocked contacts, disappearing messages" />
+          <Row icon={<KeyIcon />} title="Account" sub="Two-step verification" onClick={() => setPage("account")} />
+          <Row icon={<LockIcon />} title="Privacy" sub="Last seen, read receipts, disappearing messages" onClick={() => setPage("privacy")} />
+          <Row icon={<ChatsIcon />} title="Chats" sub="Theme, Enter is send" onClick={() => setPage("chats")} />
           <Row icon={<PaletteIcon />} title="Theme" sub={THEME_LABEL[pref]} onClick={onTheme} />
-          <Row icon={<BellIcon />} title="Notifications" sub="Message notifications" />
+          <Row icon={<BellIcon />} title="Notifications" sub="Message notifications" onClick={() => setPage("notifications")} />
+          <Row icon={<LinkIcon />} title="Linked devices" sub="Devices logged in to your account" onClick={() => setPage("devices")} />
           <Row icon={<HelpIcon />} title="Help" sub="Help centre, contact us, privacy policy" />
-          <Row icon={<LogOutIcon />} title="Log out" danger />
+          <Row icon={<LogOutIcon />} title="Log out" danger onClick={onLogOut} />
         </ul>
       </div>
     </>

@@ -264,3 +264,154 @@ export function DefaultAvatar({
     </svg>
   );
 }
+
+export function VideoIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <rect x="2.8" y="6.2" width="13" height="11.6" rx="2.4" />
+      <path d="m15.8 10.4 4.6-2.8c.5-.3 1 .05 1 .6v7.6c0 .55-.5.9-1 .6l-4.6-2.8z" />
+    </Svg>
+  );
+}
+
+export function PhoneIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d={HANDSET} />
+    </Svg>
+  );
+}
+
+export function EmojiIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <circle cx="12" cy="12" r="8.8" />
+      <path d="M8.2 13.8c.9 1.6 2.2 2.4 3.8 2.4s2.9-.8 3.8-2.4" />
+      <circle cx="9.2" cy="9.8" r=".9" fill="currentColor" stroke="none" />
+      <circle cx="14.8" cy="9.8" r=".9" fill="currentColor" stroke="none" />
+    </Svg>
+  );
+}
+
+export function AttachIcon(p: IconProps) {
+  return (
+    <Svg {...p} strokeWidth={2}>
+      <path d="M12 4.5v15M4.5 12h15" />
+    </Svg>
+  );
+}
+
+export function SendIcon(p: IconProps) {
+  return (
+    <Svg {...p} stroke="none" fill="currentColor">
+      <path d="M3.4 20.4 21 12 3.4 3.6l-.01 6.53L15.6 12 3.39 13.87z" />
+    </Svg>
+  );
+}
+
+export function MicIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <rect x="9" y="3" width="6" height="11.4" rx="3" fill="currentColor" stroke="none" />
+      <path d="M5.6 11.2a6.4 6.4 0 0 0 12.8 0M12 17.6v3.2" />
+    </Svg>
+  );
+}
+
+export function ChevronDownIcon(p: IconProps) {
+  return (
+    <Svg {...p} strokeWidth={2}>
+      <path d="m6.5 9.5 5.5 5.5 5.5-5.5" />
+    </Svg>
+  );
+}
+
+export function CloseIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M6 6l12 12M18 6 6 18" />
+    </Svg>
+  );
+}
+
+export function BlockIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <circle cx="12" cy="12" r="8.6" />
+      <path d="m5.9 5.9 12.2 12.2" />
+    </Svg>
+  );
+}
+
+export function ThumbDownIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M16.6 3.8v10.1l-3.9 6.3c-.4.6-1.2.8-1.8.4a1.5 1.5 0 0 1-.7-1.6l.8-4H5.6a1.8 1.8 0 0 1-1.7-2.3l1.9-6.9a1.8 1.8 0 0 1 1.7-1.3z" />
+      <path d="M16.6 4h3.6v9.8h-3.6" />
+    </Svg>
+  );
+}
+
+/** Message ticks. Decorative here: the caller wraps them in role="img" with the state's name. */
+export function TickIcon({ double, size = 16 }: { double?: boolean; size?: number }) {
+  return (
+    <svg viewBox="0 0 16 11" width={size} height={(size * 11) / 16} aria-hidden="true" focusable="false">
+      {double ? (
+        <path
+          d="M11.07.65 10.4.1a.38.38 0 0 0-.54.07L4.7 6.6 2.14 4.19a.38.38 0 0 0-.53.03l-.6.6c-.14.15-.13.39.03.53l3.5 3.22c.16.14.4.12.53-.05l6.04-7.35a.38.38 0 0 0-.04-.52zm3.96 0-.67-.55a.38.38 0 0 0-.54.07l-5.16 6.43-.98-.9-.6.74 1.73 1.6c.16.14.4.12.53-.05l6.03-7.35a.38.38 0 0 0-.04-.52z"
+          fill="currentColor"
+        />
+      ) : (
+        <path
+          d="M11.07.65 10.4.1a.38.38 0 0 0-.54.07L4.7 6.6 2.14 4.19a.38.38 0 0 0-.53.03l-.6.6c-.14.15-.13.39.03.53l3.5 3.22c.16.14.4.12.53-.05l6.04-7.35a.38.38 0 0 0-.04-.52z"
+          fill="currentColor"
+          transform="translate(2 0)"
+        />
+      )}
+    </svg>
+  );
+}
+
+export function ClockIcon({ size = 15 }: { size?: number }) {
+  return (
+    <svg viewBox="0 0 16 16" width={size} height={size} aria-hidden="true" focusable="false">
+      <circle cx="8" cy="8" r="6" fill="none" stroke="currentColor" strokeWidth="1.3" />
+      <path d="M8 4.6V8l2.3 1.4" fill="none" stroke="currentColor" strokeWidth="1.3" strokeLinecap="round" />
+    </svg>
+  );
+}
+
+export function ErrorIcon({ size = 15 }: { size?: number }) {
+  return (
+    <svg viewBox="0 0 16 16" width={size} height={size} aria-hidden="true" focusable="false">
+      <circle cx="8" cy="8" r="7" fill="currentColor" />
+      <path d="M8 4.2v4.6M8 11.3v.4" stroke="#fff" strokeWidth="1.6" strokeLinecap="round" />
+    </svg>
+  );
+}
+
+export function ShieldIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M12 3.2 5 5.8v5.4c0 4.4 3 8 7 9.6 4-1.6 7-5.2 7-9.6V5.8z" />
+      <path d="m9 12 2.2 2.2L15.2 10" />
+    </Svg>
+  );
+}
+
+export function PinIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M14.6 3.6 20.4 9.4l-2.2.8-3.5 3.5.3 4.3-1.6 1.6-3.9-3.9L5 20.2M9.5 15.7l-3.9-3.9 1.6-1.6 4.3.3 3.5-3.5z" />
+    </Svg>
+  );
+}
+
+export function MutedIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <path d="M4 9.2h3.2L12 5v14l-4.8-4.2H4z" />
+      <path d="m15.6 9.6 4.8 4.8M20.4 9.6l-4.8 4.8" />
+    </Svg>
+  );
+}

@@ -23,12 +23,15 @@ export class ApiError extends Error {
   readonly code: string;
   /** Seconds to wait before retrying, from a Retry-After header, when present. */
   readonly retryAfter: number | undefined;
+  /** The whole parsed error body, for endpoints that add detail next to "error" (e.g. device lists). */
+  readonly body: Record<string, unknown> | undefined;
 
-  constructor(status: number, code: string, message: string, retryAfter?: number) {
+  constructor(status: number, code: string, message: string, retryAfter?: number, body?: Record<string, unknown>) {
     super(message);
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter;
+    this.body = body;
   }
 }
 
@@ -75,7 +78,7 @@ export function errorFromResponse(
     parsed = undefined;
   }
   if (isErrorEnvelope(parsed)) {
-    return new ApiError(status, parsed.error.code, parsed.error.message, retryAfter);
+    return new ApiError(status, parsed.error.code, parsed.error.message, retryAfter, parsed as unknown as Record<string, unknown>);
   }
   // nginx's own error pages (502, 413, …) are HTML; keep the status, hide the body.
   return new ApiError(status, "http_error", `HTTP ${status}`, retryAfter);
@@ -87,6 +90,9 @@ export interface RequestOptions {
   method?: Method;
   /** Serialised as JSON. */
   body?: unknown;
+  /** Sent as is with `contentType` instead of a JSON body (e.g. a .vcf file). */
+  rawBody?: string;
+  contentType?: string;
   signal?: AbortSignal;
   headers?: Record<string, string>;
 }
@@ -126,7 +132,10 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       cache: "no-store",
     };
     if (opts.signal) init.signal = opts.signal;
-    if (opts.body !== undefined) {
+    if (opts.rawBody !== undefined) {
+      headers["Content-Type"] = opts.contentType ?? "text/plain";
+      init.body = opts.rawBody;
+    } else if (opts.body !== undefined) {
       headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(opts.body);
     }
