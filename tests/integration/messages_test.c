@@ -252,6 +252,63 @@ Test(messages, removed_device_is_410_stale)
 	world_free(&w);
 }
 
+/*
+ * A device that logged in but has no identity keys cannot be encrypted to:
+ * a send need not (and may not) cover it.
+ */
+Test(messages, keyless_device_is_not_a_destination)
+{
+	struct world	 w;
+	struct http_resp r;
+	json_t		*envs;
+	const char	*p[1];
+	char		 id[37];
+
+	world_init(&w, 1, 1);
+	p[0] = w.b.id;
+	fx_exec("INSERT INTO devices (user_id, id, name) VALUES ($1, 9, 'new')", 1, p);
+	fx_exec("UPDATE users SET next_device_id = 10 WHERE id = $1", 1, p);
+	envs = json_array();
+	mt_env_add(envs, w.b.id, w.b.dev[0].id, "x");
+	mt_uuid(id);
+	cr_expect_eq(mt_send(&w.a.dev[0], w.chat, id, envs, &r), 200, "%s",
+	    r.body);
+	http_resp_cleanup(&r);
+	envs = json_array();
+	mt_env_add(envs, w.b.id, w.b.dev[0].id, "x");
+	mt_env_add(envs, w.b.id, 9, "x");
+	mt_uuid(id);
+	cr_expect_eq(mt_send(&w.a.dev[0], w.chat, id, envs, &r), 410, "%s",
+	    r.body);
+	cr_expect_str_eq(http_error_code(&r), "stale_devices");
+	http_resp_cleanup(&r);
+	world_free(&w);
+}
+
+/* A retry answers as the first send did, even after the device lists changed. */
+Test(messages, retry_after_a_device_was_added_returns_the_first_answer)
+{
+	struct world	 w;
+	struct http_resp r;
+	json_t		*first, *ts;
+	char		 id[37];
+
+	world_init(&w, 1, 1);
+	mt_uuid(id);
+	first = json_array();
+	mt_env_add(first, w.b.id, w.b.dev[0].id, "x");
+	json_incref(first);
+	cr_assert_eq(mt_send(&w.a.dev[0], w.chat, id, first, &r), 200, "%s", r.body);
+	ts = json_incref(json_object_get(r.json, "server_ts"));
+	http_resp_cleanup(&r);
+	fx_device_add(&w.b);
+	cr_expect_eq(mt_send(&w.a.dev[0], w.chat, id, first, &r), 200, "%s", r.body);
+	cr_expect(json_equal(json_object_get(r.json, "server_ts"), ts), "%s", r.body);
+	http_resp_cleanup(&r);
+	json_decref(ts);
+	world_free(&w);
+}
+
 Test(messages, non_member_gets_403)
 {
 	struct world	 w;

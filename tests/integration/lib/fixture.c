@@ -71,7 +71,12 @@ fx_session(PGconn *c, struct fx_user *u, struct fx_device *d)
 	params[0] = u->id;
 	params[1] = devid;
 	params[2] = (const char *)hash;
-	PQclear(fx_query(c, "INSERT INTO devices (user_id, id, name) VALUES ($1, $2, 'test')",
+	/* Random key material of the right sizes: a device counts as a
+	 * message destination once it has identity keys. */
+	PQclear(fx_query(c, "INSERT INTO devices (user_id, id, name, ik_sig, ik_dh, "
+	    "ik_dh_sig) VALUES ($1, $2, 'test', decode(md5(random()::text) || "
+	    "md5(random()::text), 'hex'), decode(md5(random()::text) || "
+	    "md5(random()::text), 'hex'), decode(repeat(md5(random()::text), 4), 'hex'))",
 	    2, params, NULL, NULL));
 	PQclear(fx_query(c, "INSERT INTO sessions (user_id, device_id, token_hash) "
 	    "VALUES ($1, $2, $3)", 3, params, lengths, formats));
