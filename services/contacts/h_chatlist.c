@@ -123,7 +123,7 @@ h_chat_patch(struct req *r, struct resp *resp, struct err *e)
 	    "COALESCE($4::boolean, false), false), CASE WHEN $4::boolean THEN "
 	    "now() END, " MUTE_SQL("NULL") ", COALESCE($6::boolean, false), "
 	    "COALESCE($7::boolean, false) WHERE EXISTS (SELECT 1 FROM "
-	    "chat_members WHERE chat_id = $2 AND user_id = $1) "
+	    "chat_members WHERE chat_id = $2 AND user_id = $1 AND state = 'active') "
 	    "ON CONFLICT (user_id, chat_id) DO UPDATE SET "
 	    "archived = CASE WHEN $4::boolean THEN false "
 	    "ELSE COALESCE($3::boolean, s.archived) END, "

@@ -54,7 +54,7 @@ list_set_chats(struct req *r, const char *list, const json_t *chats,
 	    (rc = ct_exec(r, "INSERT INTO chat_list_members (list_id, "
 	    "chat_id) SELECT DISTINCT $1::uuid, c FROM unnest($3::uuid[]) c "
 	    "WHERE EXISTS (SELECT 1 FROM chat_members m WHERE m.chat_id = c "
-	    "AND m.user_id = $2)", 3, vals, &ok, e)) != 0 ||
+	    "AND m.user_id = $2 AND m.state = 'active')", 3, vals, &ok, e)) != 0 ||
 	    (rc = ct_exec(r, "SELECT DISTINCT c FROM unnest($3::uuid[]) c "
 	    "WHERE $1::uuid IS NOT NULL AND $2::uuid IS NOT NULL", 3, vals,
 	    &want, e)) != 0)

@@ -172,8 +172,10 @@ send_parse_env(struct req *r, const json_t *o, size_t i, struct env *v,
 }
 
 /*
- * Array literals need no quoting: uuids, integers, the type words and
- * base64url text hold no character an array literal treats specially.
+ * Postgres array literals. uuids, integers and the type words need no
+ * quoting; bodies are double-quoted, because an unquoted element spelled
+ * NULL (valid base64url) would be read as SQL NULL. base64url holds no
+ * '"' or '\\', so the quotes need no escaping.
  */
 static void
 send_arrays(struct req *r, struct send *s)
@@ -182,7 +184,7 @@ send_arrays(struct req *r, struct send *s)
 	char	*u, *d, *t, *b;
 
 	for (i = 0; i < s->n; i++)
-		blen += s->env[i].body_len + 1;
+		blen += s->env[i].body_len + 3;
 	s->users = u = arena_alloc(r->arena, s->n * 37 + 3);
 	s->devices = d = arena_alloc(r->arena, s->n * 12 + 3);
 	s->types = t = arena_alloc(r->arena, s->n * 17 + 3);
@@ -194,8 +196,10 @@ send_arrays(struct req *r, struct send *s)
 		u += sprintf(u, "%s", s->env[i].user);
 		d += sprintf(d, "%d", s->env[i].device);
 		t += sprintf(t, "%s", s->env[i].type);
+		*b++ = '"';
 		memcpy(b, s->env[i].body, s->env[i].body_len);
 		b += s->env[i].body_len;
+		*b++ = '"';
 	}
 	strcpy(u, "}");
 	strcpy(d, "}");

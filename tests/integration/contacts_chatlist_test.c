@@ -163,6 +163,28 @@ Test(chatlist, bad_input_and_other_users_chats)
 	fx_user_destroy(&b);
 }
 
+/* A member who left a chat can no longer arrange it. */
+Test(chatlist, a_chat_one_left_is_not_ones_own)
+{
+	struct fx_user	 a;
+	struct http_resp r;
+	char		 mine[1][37];
+	const char	*p[2];
+
+	fx_user_create(&a, "A", 1);
+	chats_for(&a, mine, 1);
+	patch_chat(&a, mine[0], 200, "{\"archived\": true}", &r);
+	http_resp_cleanup(&r);
+	p[0] = mine[0];
+	p[1] = a.id;
+	fx_exec("UPDATE chat_members SET state = 'left' WHERE chat_id = $1 "
+	    "AND user_id = $2", 2, p);
+	patch_chat(&a, mine[0], 404, "{\"archived\": false}", &r);
+	cr_expect_str_eq(http_error_code(&r), "chat_not_found");
+	http_resp_cleanup(&r);
+	fx_user_destroy(&a);
+}
+
 Test(lists, create_patch_delete)
 {
 	struct fx_user	 a, b;

@@ -309,6 +309,29 @@ Test(messages, retry_after_a_device_was_added_returns_the_first_answer)
 	world_free(&w);
 }
 
+/* A body that spells a word SQL knows (NULL) is ciphertext like any other. */
+Test(messages, body_spelled_null_is_stored_as_is)
+{
+	struct world	 w;
+	struct http_resp r;
+	json_t		*envs, *in;
+	char		 id[37];
+
+	world_init(&w, 1, 1);
+	envs = json_array();
+	json_array_append_new(envs, json_pack("{s:s, s:i, s:s, s:s}", "to_user",
+	    w.b.id, "to_device", w.b.dev[0].id, "type", "msg", "body", "NULL"));
+	mt_uuid(id);
+	cr_expect_eq(mt_send(&w.a.dev[0], w.chat, id, envs, &r), 200, "%s", r.body);
+	http_resp_cleanup(&r);
+	in = mt_inbox(&w.b.dev[0], NULL, 10);
+	cr_assert_eq(json_array_size(json_object_get(in, "envelopes")), 1);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(
+	    json_object_get(in, "envelopes"), 0), "body")), "NULL");
+	json_decref(in);
+	world_free(&w);
+}
+
 Test(messages, non_member_gets_403)
 {
 	struct world	 w;
