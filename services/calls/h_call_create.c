@@ -185,8 +185,12 @@ h_call_create(struct req *r, struct resp *resp, struct err *e)
 		rc = glare;
 		goto fail;
 	}
-	if (!glare && !x.silent &&
-	    (busy = calls_user_busy(r->db, x.peer, e)) < 0) {
+	/*
+	 * A silent call (the callee blocked the caller) is busy exactly when
+	 * any other would be, so the answers never tell a block apart; only
+	 * the callee's log stays untouched (create_insert).
+	 */
+	if (!glare && (busy = calls_user_busy(r->db, x.peer, e)) < 0) {
 		rc = busy;
 		goto fail;
 	}

@@ -355,6 +355,35 @@ Test(calls_flow, blocked_caller_never_rings)
 	ct_sub_close(&s);
 }
 
+/* Busy is busy for everyone: a blocked caller cannot tell the block apart. */
+Test(calls_flow, blocked_caller_sees_busy_like_anyone)
+{
+	struct fx_user	 a, b, c;
+	struct ct_resp	 r;
+	const char	*p[2];
+	char		 id[37], body[128];
+
+	fx_user_create(&a, "alice", 1);
+	fx_user_create(&b, "bob", 1);
+	fx_user_create(&c, "carol", 1);
+	p[0] = b.id;
+	p[1] = a.id;
+	fx_exec("INSERT INTO blocks (user_id, blocked_id) VALUES ($1, $2)", 2,
+	    p);
+	ct_start(&c.dev[0], &b, "voice", id);
+	ct_expect(&b.dev[0], "POST", ct_path(id, "accept"), NULL, 200, NULL);
+	body_start(body, sizeof(body), &b, "voice");
+	r = ct_do(&a.dev[0], "POST", "/api/calls/start", body);
+	cr_expect_eq(r.status, 409);
+	cr_expect_str_eq(r.code, "busy");
+	ct_resp_free(&r);
+	/* Bob's log holds Carol's call only. */
+	r = ct_do(&b.dev[0], "GET", "/api/calls/log", NULL);
+	cr_expect_eq(json_array_size(json_object_get(r.json, "entries")), 1);
+	ct_resp_free(&r);
+	ct_expect(&b.dev[0], "POST", ct_path(id, "hangup"), NULL, 200, NULL);
+}
+
 Test(calls_flow, ring_timeout_by_the_sweeper)
 {
 	struct fx_user	 a, b;
