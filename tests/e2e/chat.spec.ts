@@ -189,6 +189,10 @@ test.describe("chat between two people", () => {
       const text = (await digits.innerText()).replace(/\s+/g, "");
       expect(text).toMatch(/^\d{60}$/);
       codes.push(text);
+      // The scannable QR of the same code (lazy-loaded), drawn as an SVG path.
+      const qr = panel.getByRole("img", { name: "Security code QR code" });
+      await expect(qr).toBeVisible();
+      expect((await qr.locator("path").getAttribute("d"))?.length ?? 0).toBeGreaterThan(1000);
     }
     expect(codes[0]).toBe(codes[1]);
     await shot(a.page, "contact-info-desktop-1440x900-light");
@@ -317,6 +321,30 @@ test.describe("chat between two people", () => {
       .getByRole("listitem")
       .evaluateAll((els) => els.map((e) => e.querySelector(".bubble-text")?.textContent ?? "").filter((t) => t.startsWith("queued")));
     expect(order).toEqual(["queued one", "queued two"]);
+  });
+
+  test("a failed send shows a retry, and the retry delivers it", async () => {
+    // The server refuses the first attempt (a 4xx is not retried on its own): the bubble says so and offers a retry.
+    let refused = 0;
+    await a.page.route("**/api/messages/send", async (route) => {
+      refused++;
+      await route.fulfill({
+        status: 400,
+        contentType: "application/json",
+        body: JSON.stringify({ error: { code: "bad_request", message: "refused by the test" } }),
+      });
+    });
+    await send(a.page, "retry me");
+    const bubble = lastOut(a.page, "retry me");
+    const retry = bubble.getByRole("button", { name: "Not sent. Tap to retry" });
+    await expect(retry).toBeVisible({ timeout: 10_000 });
+    expect(refused).toBeGreaterThan(0);
+    await expect(inChat(b.page, "retry me")).toHaveCount(0);
+    await a.page.unroute("**/api/messages/send");
+    await retry.click();
+    await expect(retry).toHaveCount(0);
+    await expect(bubble.getByRole("img", { name: /^(Sent|Delivered|Read)$/ })).toBeVisible({ timeout: 10_000 });
+    await expect(inChat(b.page, "retry me")).toHaveCount(1, { timeout: 10_000 });
   });
 
   test("B closes the page, A sends 50 messages, B returns and sees all 50 once, in order", async () => {

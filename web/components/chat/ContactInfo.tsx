@@ -7,10 +7,11 @@
 import { useEffect, useState } from "react";
 import { engine } from "@/lib/chat/engine";
 import { formatPhone, type ChatSummary } from "@/lib/chat/model";
+import { SecurityQr } from "./SecurityQr";
 import { BlockIcon, CloseIcon, DefaultAvatar, LockIcon, ShieldIcon, ThumbDownIcon } from "../icons";
 
 export function ContactInfo({ chat, onClose }: { chat: ChatSummary; onClose: () => void }) {
-  const [code, setCode] = useState<string[] | null | "loading">("loading");
+  const [code, setCode] = useState<{ groups: string[]; qr: Uint8Array } | null | "loading">("loading");
   const [showCode, setShowCode] = useState(false);
   const [note, setNote] = useState("");
   const name = chat.peer.name || formatPhone(chat.peer.phone);
@@ -18,7 +19,7 @@ export function ContactInfo({ chat, onClose }: { chat: ChatSummary; onClose: () 
   useEffect(() => {
     let live = true;
     setCode("loading");
-    engine.securityCode(chat.id).then(
+    engine.securityCodeDetails(chat.id).then(
       (c) => live && setCode(c),
       () => live && setCode(null),
     );
@@ -65,8 +66,9 @@ export function ContactInfo({ chat, onClose }: { chat: ChatSummary; onClose: () 
                     To verify that messages with {name} are end-to-end encrypted, compare this number with the one on their
                     device.
                   </p>
-                  <p className="code-digits" aria-label={`Security code ${code.join(" ")}`}>
-                    {code.map((g, i) => (
+                  <SecurityQr payload={code.qr} />
+                  <p className="code-digits" aria-label={`Security code ${code.groups.join(" ")}`}>
+                    {code.groups.map((g, i) => (
                       <span key={i}>{g}</span>
                     ))}
                   </p>

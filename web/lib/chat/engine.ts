@@ -1037,6 +1037,11 @@ export async function startChat(phone: string): Promise<string> {
 }
 
 export async function securityCode(chatId: string): Promise<string[] | null> {
+  return (await securityCodeDetails(chatId))?.groups ?? null;
+}
+
+/** The security code's 12 groups of 5 digits and its scannable QR payload. */
+export async function securityCodeDetails(chatId: string): Promise<{ groups: string[]; qr: Uint8Array } | null> {
   await started;
   if (!db || !me) return null;
   const peer = chatPeer(chatId);
@@ -1051,7 +1056,7 @@ export async function securityCode(chatId: string): Promise<string[] | null> {
     { id: me.id, key: combinedIdentityKey([own.identity.ikSig.pub, ...mine.map((k) => fromB64u(k.ikSig))]) },
     { id: peer, key: combinedIdentityKey(theirs.map((k) => fromB64u(k.ikSig))) },
   );
-  return code.groups;
+  return { groups: code.groups, qr: code.qr };
 }
 
 export async function markVerified(chatId: string, verified: boolean): Promise<void> {
@@ -1183,6 +1188,7 @@ export const engine = {
   deleteForMe,
   startChat,
   securityCode,
+  securityCodeDetails,
   markVerified,
   block,
   report,
