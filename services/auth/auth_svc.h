@@ -42,7 +42,6 @@ extern const size_t		auth_nroutes;
 /* --- valid.c: input checks and code hashing (pure, unit-tested) ------- */
 
 /* 1 if s is E.164 as the schema accepts it: "+", a non-zero digit, 7-14 more. */
-int	acct_phone_ok(const char *s);
 
 /* 1 if s is exactly n ASCII digits (codes, PINs). */
 int	acct_digits_ok(const char *s, size_t n);

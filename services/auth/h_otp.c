@@ -16,6 +16,7 @@
 #include "db.h"
 #include "jv.h"
 #include "log.h"
+#include "phone.h"
 #include "ratelimit.h"
 
 static int	otp_limits(struct req *, const char *, struct err *);
@@ -99,7 +100,7 @@ h_otp_send(struct req *r, struct resp *resp, struct err *e)
 	    (rc = jv_str(body, "phone", JV_REQUIRED, 0, 32, &phone,
 	    e)) != 0)
 		goto out;
-	if (!acct_phone_ok(phone)) {
+	if (!phone_e164_ok(phone)) {
 		rc = err_set(e, APP_EINVAL, "invalid_phone", "phone must be "
 		    "E.164: a + and 8 to 15 digits, e.g. +447700900123");
 		goto out;

@@ -18,6 +18,7 @@
 #include "db.h"
 #include "jv.h"
 #include "log.h"
+#include "phone.h"
 
 struct login {
 	const char	*phone;
@@ -175,7 +176,7 @@ h_verify(struct req *r, struct resp *resp, struct err *e)
 	    (rc = jv_str(body, "device_name", JV_REQUIRED, 1,
 	    ACCT_DEVICE_NAME_MAX, &l.device_name, e)) != 0)
 		goto out;
-	if (!acct_phone_ok(l.phone)) {
+	if (!phone_e164_ok(l.phone)) {
 		rc = err_set(e, APP_EINVAL, "invalid_phone",
 		    "phone must be E.164: a + and 8 to 15 digits");
 		goto out;

@@ -12,22 +12,6 @@
 #define ACCT_CODE_DOMAIN	"parley/otp/v1:"
 
 int
-acct_phone_ok(const char *s)
-{
-	size_t	i, n;
-
-	if (s[0] != '+' || s[1] < '1' || s[1] > '9')
-		return 0;
-	n = strlen(s + 1);
-	if (n < 8 || n > 15)
-		return 0;
-	for (i = 1; i <= n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
-int
 acct_digits_ok(const char *s, size_t n)
 {
 	size_t	i;

@@ -55,7 +55,6 @@ int	ct_body(const struct req *r, const char *const *allowed, json_t **out,
 int	ct_phone_norm(const char *in, char out[CT_PHONE_MAX + 1]);
 
 /* 1 if s is E.164 exactly as stored: "+", a non-zero digit, 7-14 more. */
-int	ct_phone_ok(const char *s);
 
 /*
  * The path parameter name as a canonical uuid, or 400 invalid_<what> (a

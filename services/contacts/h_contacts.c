@@ -16,6 +16,7 @@
 #include "contacts.h"
 #include "db.h"
 #include "jv.h"
+#include "phone.h"
 
 #define CONTACT_JSON \
 	"json_build_object('phone', c.phone, 'name', c.name, " \
@@ -46,7 +47,7 @@ param_phone(struct req *r, const char **out, struct err *e)
 {
 	const char	*p = route_param(r, "phone");
 
-	if (p == NULL || !ct_phone_ok(p))
+	if (p == NULL || !phone_e164_ok(p))
 		return err_set(e, APP_EINVAL, "invalid_phone",
 		    "phone must be E.164, e.g. +14155550123");
 	*out = p;

@@ -8,13 +8,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include "contacts.h"
 #include "auth.h"
 #include "cfg.h"
-#include "contacts.h"
 #include "db.h"
 #include "jv.h"
 #include "kv.h"
 #include "log.h"
+#include "phone.h"
 
 /*
  * INCRBY the counter, give it its window on first use, and undo the
@@ -45,22 +46,6 @@ ct_body(const struct req *r, const char *const *allowed, json_t **out,
 }
 
 int
-ct_phone_ok(const char *s)
-{
-	size_t	i, n;
-
-	if (s[0] != '+' || s[1] < '1' || s[1] > '9')
-		return 0;
-	n = strlen(s + 1);
-	if (n < 8 || n > 15)
-		return 0;
-	for (i = 1; i <= n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
-int
 ct_phone_norm(const char *in, char out[CT_PHONE_MAX + 1])
 {
 	size_t	n = 0;
@@ -82,7 +67,7 @@ ct_phone_norm(const char *in, char out[CT_PHONE_MAX + 1])
 			return 0;
 	}
 	out[n] = '\0';
-	return ct_phone_ok(out);
+	return phone_e164_ok(out);
 }
 
 int
