@@ -11,26 +11,6 @@
 
 TestSuite(push, .timeout = 60);
 
-struct world {
-	struct fx_user	a, b;
-	char		chat[37];
-};
-
-static void
-world_init(struct world *w, int na, int nb)
-{
-	fx_user_create(&w->a, "Alice", na);
-	fx_user_create(&w->b, "Bob", nb);
-	mt_chat(&w->a, &w->b, w->chat);
-}
-
-static void
-world_free(struct world *w)
-{
-	fx_user_destroy(&w->a);
-	fx_user_destroy(&w->b);
-}
-
 static void
 world_send(struct world *w, const char *text, char id[37])
 {

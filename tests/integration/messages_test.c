@@ -8,26 +8,6 @@
 
 TestSuite(messages, .timeout = 60);
 
-struct world {
-	struct fx_user	a, b;
-	char		chat[37];
-};
-
-static void
-world_init(struct world *w, int na, int nb)
-{
-	fx_user_create(&w->a, "Alice", na);
-	fx_user_create(&w->b, "Bob", nb);
-	mt_chat(&w->a, &w->b, w->chat);
-}
-
-static void
-world_free(struct world *w)
-{
-	fx_user_destroy(&w->a);
-	fx_user_destroy(&w->b);
-}
-
 /* Sends text from a's device 0 to everyone it must reach; 200 expected. */
 static long long
 world_send(struct world *w, const char *text, char id[37])

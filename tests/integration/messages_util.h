@@ -105,6 +105,27 @@ mt_chat(struct fx_user *a, struct fx_user *b, char out[37])
 	http_resp_cleanup(&r);
 }
 
+/* Two users, Alice (na devices) and Bob (nb devices), and their direct chat. */
+struct world {
+	struct fx_user	a, b;
+	char		chat[37];
+};
+
+static MT_UNUSED void
+world_init(struct world *w, int na, int nb)
+{
+	fx_user_create(&w->a, "Alice", na);
+	fx_user_create(&w->b, "Bob", nb);
+	mt_chat(&w->a, &w->b, w->chat);
+}
+
+static MT_UNUSED void
+world_free(struct world *w)
+{
+	fx_user_destroy(&w->a);
+	fx_user_destroy(&w->b);
+}
+
 /* Adds an envelope for (user, device) with text as its ciphertext. */
 static MT_UNUSED void
 mt_env_add(json_t *arr, const char *user, int device, const char *text)
