@@ -83,6 +83,9 @@ function StepHead({ title, children, onBack }: { title: string; children?: React
   );
 }
 
+/** The accessibility wiring of a field's input: spread it onto the <input>. */
+type FieldInputProps = { id: string; "aria-invalid": boolean; "aria-describedby": string };
+
 function Field({
   label,
   error,
@@ -90,7 +93,7 @@ function Field({
 }: {
   label: string;
   error: string;
-  children: (ids: { input: string; err: string }) => ReactNode;
+  children: (input: FieldInputProps) => ReactNode;
 }) {
   const id = useId();
   const ids = { input: `${id}-in`, err: `${id}-err` };
@@ -99,10 +102,20 @@ function Field({
       <label htmlFor={ids.input} className="field-label">
         {label}
       </label>
-      {children(ids)}
+      {children({ id: ids.input, "aria-invalid": error !== "", "aria-describedby": ids.err })}
       <p id={ids.err} className="field-error" role="alert">
         {error}
       </p>
+    </div>
+  );
+}
+
+function SubmitRow({ busy, children }: { busy: boolean; children: ReactNode }) {
+  return (
+    <div className="step-actions">
+      <button type="submit" className="btn btn-primary btn-wide" disabled={busy} aria-busy={busy}>
+        {children}
+      </button>
     </div>
   );
 }
@@ -147,27 +160,21 @@ function PhoneStep({ initial, onSent }: { initial: string; onSent: (phone: strin
         Parley will need to verify your phone number. Carrier charges may apply.
       </StepHead>
       <Field label="Phone number" error={error}>
-        {(ids) => (
+        {(input) => (
           <input
             ref={ref}
-            id={ids.input}
+            {...input}
             className="login-input"
             type="tel"
             inputMode="tel"
             autoComplete="tel"
             placeholder="+44 7700 900123"
             value={value}
-            aria-invalid={error !== ""}
-            aria-describedby={ids.err}
             onChange={(e) => setValue(e.target.value)}
           />
         )}
       </Field>
-      <div className="step-actions">
-        <button type="submit" className="btn btn-primary btn-wide" disabled={busy} aria-busy={busy}>
-          Next
-        </button>
-      </div>
+      <SubmitRow busy={busy}>Next</SubmitRow>
     </form>
   );
 }
@@ -241,10 +248,10 @@ function CodeStep({
         </button>
       </StepHead>
       <Field label="Verification code" error={error}>
-        {(ids) => (
+        {(input) => (
           <input
             ref={ref}
-            id={ids.input}
+            {...input}
             className="login-input code-input"
             type="text"
             inputMode="numeric"
@@ -253,8 +260,6 @@ function CodeStep({
             maxLength={6}
             placeholder="––– –––"
             value={code}
-            aria-invalid={error !== ""}
-            aria-describedby={ids.err}
             onChange={(e) => setCode(e.target.value.replace(/\D/g, "").slice(0, 6))}
           />
         )}
@@ -270,11 +275,7 @@ function CodeStep({
           </button>
         )}
       </p>
-      <div className="step-actions">
-        <button type="submit" className="btn btn-primary btn-wide" disabled={busy} aria-busy={busy}>
-          Verify
-        </button>
-      </div>
+      <SubmitRow busy={busy}>Verify</SubmitRow>
     </form>
   );
 }
@@ -309,27 +310,21 @@ function PinStep({ onDone }: { onDone: () => Promise<void> }) {
     <form className="step" onSubmit={submit} noValidate>
       <StepHead title="Two-step verification">Enter the 6-digit PIN you created for this account.</StepHead>
       <Field label="PIN" error={error}>
-        {(ids) => (
+        {(input) => (
           <input
             ref={ref}
-            id={ids.input}
+            {...input}
             className="login-input code-input masked"
             type="text"
             inputMode="numeric"
             autoComplete="off"
             maxLength={6}
             value={pin}
-            aria-invalid={error !== ""}
-            aria-describedby={ids.err}
             onChange={(e) => setPin(e.target.value.replace(/\D/g, "").slice(0, 6))}
           />
         )}
       </Field>
-      <div className="step-actions">
-        <button type="submit" className="btn btn-primary btn-wide" disabled={busy} aria-busy={busy}>
-          Next
-        </button>
-      </div>
+      <SubmitRow busy={busy}>Next</SubmitRow>
     </form>
   );
 }
@@ -366,18 +361,16 @@ function NameStep() {
         <DefaultAvatar size={104} />
       </div>
       <Field label="Your name" error={error}>
-        {(ids) => (
+        {(input) => (
           <div className="input-count">
             <input
               ref={ref}
-              id={ids.input}
+              {...input}
               className="login-input"
               type="text"
               autoComplete="name"
               maxLength={25}
               value={name}
-              aria-invalid={error !== ""}
-              aria-describedby={ids.err}
               onChange={(e) => setName(e.target.value)}
             />
             <span className="count" aria-hidden="true">
@@ -386,11 +379,7 @@ function NameStep() {
           </div>
         )}
       </Field>
-      <div className="step-actions">
-        <button type="submit" className="btn btn-primary btn-wide" disabled={busy} aria-busy={busy}>
-          Save
-        </button>
-      </div>
+      <SubmitRow busy={busy}>Save</SubmitRow>
     </form>
   );
 }
