@@ -68,7 +68,7 @@ export async function until(page: Page, fn: string, timeout = 20_000): Promise<v
 export async function untilListed(page: Page, list: string, text: string, timeout = 20_000): Promise<void> {
   await page.waitForFunction(
     (l: string, t: string) =>
-      [...document.querySelectorAll(`[aria-label="${l}"] [role="listitem"], [aria-label="${l}"] li`)].some((e) => e.textContent?.includes(t)),
+      Array.from(document.querySelectorAll(`[aria-label="${l}"] [role="listitem"], [aria-label="${l}"] li`)).some((e) => e.textContent?.includes(t)),
     { timeout, polling: 100 },
     list,
     text,
