@@ -132,8 +132,13 @@ mkuser(PGconn *c, struct b_dev *devs, int ndev)
 		v[0] = devs[i].user;
 		v[1] = dev;
 		v[2] = (const char *)hash;
-		PQclear(q(c, "INSERT INTO devices (user_id, id, name) "
-		    "VALUES ($1, $2, 'bench')", 2, v));
+		/* Keyed (random identity keys, as the test fixture): only
+		 * devices with keys count as destinations of a send. */
+		PQclear(q(c, "INSERT INTO devices (user_id, id, name, ik_sig, "
+		    "ik_dh, ik_dh_sig) VALUES ($1, $2, 'bench', "
+		    "decode(md5(random()::text) || md5(random()::text), 'hex'), "
+		    "decode(md5(random()::text) || md5(random()::text), 'hex'), "
+		    "decode(repeat(md5(random()::text), 4), 'hex'))", 2, v));
 		PQclear(PQexecParams(c, "INSERT INTO sessions (user_id, "
 		    "device_id, token_hash) VALUES ($1, $2, $3)", 3, NULL, v,
 		    lens, fmts, 0));
