@@ -29,9 +29,15 @@ BEGIN
 	RETURN NULL;
 END $$;
 
+-- A delete of many devices' envelopes (the expiry sweep) locks their queue
+-- rows in (user, device) order first, as sends do, so the two never
+-- deadlock on them.
 CREATE FUNCTION envelopes_count_del() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
+	PERFORM 1 FROM device_queues q WHERE (q.user_id, q.device_id) IN
+	    (SELECT o.user_id, o.device_id FROM old_rows o)
+	    ORDER BY q.user_id, q.device_id FOR UPDATE;
 	UPDATE device_queues q SET pending = greatest(q.pending - x.c, 0),
 	    bytes = greatest(q.bytes - x.b, 0)
 	    FROM (SELECT o.user_id, o.device_id, count(*) AS c,
