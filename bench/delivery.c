@@ -59,6 +59,7 @@ static struct {
 	long		 wspid;
 } opt = { NULL, "127.0.0.1", NULL, 0, 50, 2, 16, 0, 500, 10, 0 };
 
+static const char	*b_secret = "";	/* $PARLEY_WS_SECRET, for -i */
 static struct b_pair	*pairs;
 static struct b_dev	*idle;
 static struct lws_context *ctx;
@@ -131,8 +132,13 @@ mkuser(PGconn *c, struct b_dev *devs, int ndev)
 		v[0] = devs[i].user;
 		v[1] = dev;
 		v[2] = (const char *)hash;
-		PQclear(q(c, "INSERT INTO devices (user_id, id, name) "
-		    "VALUES ($1, $2, 'bench')", 2, v));
+		/* Keyed (random identity keys, as the test fixture): only
+		 * devices with keys count as destinations of a send. */
+		PQclear(q(c, "INSERT INTO devices (user_id, id, name, ik_sig, "
+		    "ik_dh, ik_dh_sig) VALUES ($1, $2, 'bench', "
+		    "decode(md5(random()::text) || md5(random()::text), 'hex'), "
+		    "decode(md5(random()::text) || md5(random()::text), 'hex'), "
+		    "decode(repeat(md5(random()::text), 4), 'hex'))", 2, v));
 		PQclear(PQexecParams(c, "INSERT INTO sessions (user_id, "
 		    "device_id, token_hash) VALUES ($1, $2, $3)", 3, NULL, v,
 		    lens, fmts, 0));
@@ -185,11 +191,15 @@ ws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		end = *p + len;
 		if (opt.idle > 0) {
 			snprintf(v, sizeof(v), "%d", d->id);
+			/* As nginx would: identity plus the shared secret. */
 			if (lws_add_http_header_by_name(wsi, (unsigned char *)
 			    "x-parley-user:", (unsigned char *)d->user, 36, p,
 			    end) || lws_add_http_header_by_name(wsi,
 			    (unsigned char *)"x-parley-device:",
-			    (unsigned char *)v, (int)strlen(v), p, end))
+			    (unsigned char *)v, (int)strlen(v), p, end) ||
+			    lws_add_http_header_by_name(wsi, (unsigned char *)
+			    "x-parley-ws-secret:", (unsigned char *)b_secret,
+			    (int)strlen(b_secret), p, end))
 				return -1;
 		} else if (lws_add_http_header_by_token(wsi,
 		    WSI_TOKEN_HTTP_COOKIE, (unsigned char *)d->cookie,
@@ -541,6 +551,9 @@ main(int argc, char **argv)
 	}
 	if (opt.db == NULL || (opt.idle == 0 && opt.url == NULL))
 		die("-d and -u (or -i) are required");
+	/* Idle sockets go straight to a node, which wants nginx's secret. */
+	if (opt.idle > 0 && (b_secret = getenv("PARLEY_WS_SECRET")) == NULL)
+		die("-i needs PARLEY_WS_SECRET (deploy/stack env)");
 	if ((opt.url != NULL && strstr(opt.url, "://localhost:") == NULL &&
 	    strstr(opt.url, "://127.0.0.1:") == NULL) ||
 	    strcmp(opt.wshost, "127.0.0.1") != 0)

@@ -59,4 +59,7 @@ for i in $(seq 50); do
 	sleep 0.1
 done
 WS_PID=$(cat "$PARLEY_VAR/run/ws.pid")
+# Straight to the node, as nginx: with the secret deploy/stack made.
+export PARLEY_WS_SECRET
+PARLEY_WS_SECRET=$(cat "$PARLEY_VAR/ws/secret")
 "$BIN" -d "$DB" -i "$IDLE" -w 127.0.0.1 -p "${PARLEY_WS_PORT:-19090}" -P "$WS_PID"

@@ -57,6 +57,20 @@ enum cfg_key {
 	CFG_TURN_URLS,		/* PARLEY_TURN_URLS: comma-separated stun:/turn: URLs */
 	CFG_TURN_TTL,		/* PARLEY_TURN_TTL: TURN credential lifetime, seconds (<= 24 h) */
 	CFG_CALL_RING_TIMEOUT,	/* PARLEY_CALL_RING_TIMEOUT: unanswered calls end as missed, seconds */
+	CFG_CALLS_KEEP_DAYS,	/* PARLEY_CALLS_KEEP_DAYS: ended calls no log entry shows are pruned after */
+	/* Messages (services/messages). */
+	CFG_RATE_SEND_MAX,	/* PARLEY_RATE_SEND_MAX: sends per sending device per window */
+	CFG_RATE_SEND_WINDOW,	/* PARLEY_RATE_SEND_WINDOW: that window, seconds */
+	CFG_RATE_CHATS_MAX,	/* PARLEY_RATE_CHATS_MAX: POST /chats per user per window */
+	CFG_RATE_CHATS_WINDOW,	/* PARLEY_RATE_CHATS_WINDOW: that window, seconds */
+	CFG_QUEUE_MAX_BYTES,	/* PARLEY_QUEUE_MAX_BYTES: ciphertext bytes queued per device */
+	CFG_QUEUE_MAX_ENVELOPES, /* PARLEY_QUEUE_MAX_ENVELOPES: envelopes queued per device */
+	CFG_ENVELOPE_TTL_DAYS,	/* PARLEY_ENVELOPE_TTL_DAYS: unacknowledged envelopes expire after */
+	CFG_SENDS_KEEP_DAYS,	/* PARLEY_SENDS_KEEP_DAYS: idempotency records kept */
+	CFG_SWEEP_INTERVAL,	/* PARLEY_SWEEP_INTERVAL: seconds between retention sweeps */
+	/* WebSocket nodes (services/ws). */
+	CFG_WS_SECRET,		/* PARLEY_WS_SECRET: nginx's proof on upgrades; the ws node requires it */
+	CFG_WS_NODE_TTL_MS,	/* PARLEY_WS_NODE_TTL_MS: a silent node's sockets count as offline after */
 	CFG__COUNT
 };
 

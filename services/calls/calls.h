@@ -39,6 +39,8 @@
 #define CALLS_LOG_PAGE		50	/* default call-log page */
 #define CALLS_LOG_PAGE_MAX	100
 #define CALLS_SWEEP_MS		1000	/* the sweeper thread's period */
+#define CALLS_PRUNE_BATCH	5000	/* calls per prune statement */
+#define CALLS_PRUNE_ROUNDS	20	/* statements per prune at most */
 #define CALLS_START_MAX		30	/* calls a user may start per minute */
 #define CALLS_SIGNAL_MAX	1200	/* signals per device per minute */
 

@@ -5,13 +5,23 @@
  *
  * A direct chat's stable id comes from a unique key of the two user ids in
  * order, so two users creating their chat at once still get one chat.
+ *
+ * Blocks: a chat created by someone the peer has blocked is created as for
+ * anyone (the blocked side learns nothing), but the peer's membership is
+ * hidden, so it stays out of the peer's chat list until the peer opens the
+ * chat itself (POST /chats with the creator, which unhides it) or receives
+ * an envelope in it after an unblock (msg_send() unhides it). Creation is
+ * rate limited per user (PARLEY_RATE_CHATS_MAX per PARLEY_RATE_CHATS_WINDOW,
+ * 429 chat_rate_limited), which also bounds probing user ids through 404.
  */
 #include <ctype.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "db.h"
 #include "jv.h"
 #include "messages.h"
+#include "ratelimit.h"
 
 static int	chat_direct(struct req *, const char *, const char *, char *,
 		    int *, struct err *);
@@ -21,13 +31,19 @@ static int
 chat_direct(struct req *r, const char *peer, const char *key, char *id,
     int *created, struct err *e)
 {
+	/* The peer's row is hidden if the peer blocked the caller. */
 	static const char sql[] =
 	    "WITH ins AS (INSERT INTO chats (kind, direct_key, created_by) "
 	    "    SELECT 'direct', $3, $1 WHERE EXISTS "
 	    "    (SELECT 1 FROM users WHERE id = $2) "
 	    "    ON CONFLICT (direct_key) DO NOTHING RETURNING id), "
-	    "mem AS (INSERT INTO chat_members (chat_id, user_id) "
-	    "    SELECT ins.id, u FROM ins, unnest(ARRAY[$1, $2]::uuid[]) u) "
+	    "mem AS (INSERT INTO chat_members (chat_id, user_id, hidden) "
+	    "    SELECT ins.id, u, u = $2::uuid AND EXISTS (SELECT 1 FROM "
+	    "    blocks WHERE user_id = $2 AND blocked_id = $1) "
+	    "    FROM ins, unnest(ARRAY[$1, $2]::uuid[]) u), "
+	    "shown AS (UPDATE chat_members SET hidden = false "
+	    "    WHERE chat_id = (SELECT id FROM chats WHERE direct_key = $3) "
+	    "    AND user_id = $1 AND hidden) "
 	    "SELECT id, true FROM ins UNION ALL "
 	    "SELECT id, false FROM chats WHERE direct_key = $3";
 	const char	*vals[] = { r->user_id, peer, key };
@@ -60,7 +76,7 @@ h_chat_create(struct req *r, struct resp *resp, struct err *e)
 	static const char *const keys[] = { "peer", NULL };
 	json_t		*body = NULL;
 	const char	*in;
-	char		*peer, *key, *p, id[ROUTE_UUID_LEN];
+	char		*peer, *key, *p, id[ROUTE_UUID_LEN], rl[80];
 	int		 rc, created = 0;
 
 	if ((rc = jv_parse(r->body, r->body_len, &body, e)) != 0 ||
@@ -76,6 +92,13 @@ h_chat_create(struct req *r, struct resp *resp, struct err *e)
 		    "a direct chat needs another user");
 		goto out;
 	}
+	/* Fails open, like the send limit: Redis down must not stop chats. */
+	snprintf(rl, sizeof(rl), "parley:rl:chats:%s", r->user_id);
+	rc = rl_hit(r->kv, rl, cfg_int(CFG_RATE_CHATS_MAX),
+	    cfg_int(CFG_RATE_CHATS_WINDOW), "chat_rate_limited", e);
+	if (rc == APP_ERATELIMIT)
+		goto out;
+	err_clear(e);
 	key = strcmp(r->user_id, peer) < 0 ?
 	    arena_printf(r->arena, "%s:%s", r->user_id, peer) :
 	    arena_printf(r->arena, "%s:%s", peer, r->user_id);
@@ -100,7 +123,8 @@ h_chat_list(struct req *r, struct resp *resp, struct err *e)
 	    "    WHERE o.chat_id = c.id "
 	    "    AND o.state = 'active'))::text "
 	    "FROM chat_members m JOIN chats c ON c.id = m.chat_id "
-	    "WHERE m.user_id = $1 AND m.state = 'active' ORDER BY c.created_at";
+	    "WHERE m.user_id = $1 AND m.state = 'active' AND NOT m.hidden "
+	    "ORDER BY c.created_at";
 	const char	*vals[] = { r->user_id };
 	PGresult	*res;
 	json_t		*chats, *o;

@@ -103,7 +103,6 @@ h_inbox(struct req *r, struct resp *resp, struct err *e)
 	    list, "more", more, "cursor", after));
 	PQclear(res);
 	msg_lastseen_drain(r);
-	msg_prune(r);
 	return rc;
 }
 

@@ -15,16 +15,27 @@
  * id stores nothing and gets the first answer. Envelopes to a user who
  * blocked the sender are accepted and never stored. One statement rather
  * than several also lets PL/pgSQL keep its plans per connection.
+ *
+ * Two limits keep one sender from swamping others: a per-device rate limit
+ * on sends (PARLEY_RATE_SEND_MAX per PARLEY_RATE_SEND_WINDOW, checked in
+ * Redis before any database work: 429 send_rate_limited), and per-device
+ * queue caps (PARLEY_QUEUE_MAX_ENVELOPES, PARLEY_QUEUE_MAX_BYTES) checked
+ * by msg_send() with the destination queues locked: a send that would take
+ * any of them over stores nothing and answers 429 recipient_queue_full,
+ * so the client retries later, as for any 429, once the recipient drains.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "auth.h"
+#include "cfg.h"
 #include "db.h"
 #include "jv.h"
+#include "kv.h"
 #include "log.h"
 #include "messages.h"
+#include "ratelimit.h"
 
 struct env {
 	const char	*user;		/* lower-case uuid */
@@ -43,6 +54,7 @@ struct send {
 	const char	*users, *devices, *types, *bodies;
 };
 
+static int	send_rate(struct req *, struct err *);
 static int	send_parse(struct req *, const json_t *, struct send *,
 		    struct err *);
 static int	send_parse_env(struct req *, const json_t *, size_t,
@@ -66,8 +78,10 @@ h_send(struct req *r, struct resp *resp, struct err *e)
 	int		 rc;
 
 	memset(&s, 0, sizeof(s));
+	/* Bad input is refused first, without spending the budget. */
 	if ((rc = jv_parse(r->body, r->body_len, &body, e)) != 0 ||
-	    (rc = send_parse(r, body, &s, e)) != 0)
+	    (rc = send_parse(r, body, &s, e)) != 0 ||
+	    (rc = send_rate(r, e)) != 0)
 		goto out;
 	send_arrays(r, &s);
 	if ((rc = send_store(r, &s, &ts, &rows, e)) != 0)
@@ -89,6 +103,30 @@ out:
 	json_decref(detail);
 	json_decref(body);
 	return rc;
+}
+
+/*
+ * One hit on the sending device's counter. Retries count too: a client
+ * that retries in a tight loop is exactly what this slows down. Fails
+ * open: with Redis down a send still goes through (Postgres is the truth
+ * and the queue caps still hold), because losing Redis must not stop
+ * messaging.
+ */
+static int
+send_rate(struct req *r, struct err *e)
+{
+	char	key[96];
+	int	rc;
+
+	snprintf(key, sizeof(key), "parley:rl:send:%s:%d", r->user_id,
+	    r->device_id);
+	rc = rl_hit(r->kv, key, cfg_int(CFG_RATE_SEND_MAX),
+	    cfg_int(CFG_RATE_SEND_WINDOW), "send_rate_limited", e);
+	if (rc == APP_ERATELIMIT)
+		return rc;
+	if (rc != 0)
+		err_clear(e);
+	return 0;
 }
 
 static int
@@ -208,8 +246,9 @@ send_arrays(struct req *r, struct send *s)
 }
 
 /*
- * Turns msg_send()'s check rows into 403, or 409 / 410 with the three
- * device lists; 0 when the send went through (rows "new", "ok", "dup").
+ * Turns msg_send()'s check rows into 403, 429 (a destination queue is
+ * full), or 409 / 410 with the three device lists; 0 when the send went
+ * through (rows "new", "ok", "dup").
  */
 static int
 send_mismatch(PGresult *res, struct err *e, json_t **detail)
@@ -232,6 +271,13 @@ send_mismatch(PGresult *res, struct err *e, json_t **detail)
 		if (strcmp(PQgetvalue(res, i, 0), "not_member") == 0)
 			return err_set(e, APP_EFORBIDDEN, "not_member",
 			    "you are not a member of this chat");
+	/* Which device is full is the recipient's business: not named. */
+	if (strcmp(kind, "full") == 0) {
+		err_set(e, APP_ERATELIMIT, "recipient_queue_full",
+		    "a recipient's queue is full; try again later");
+		e->retry_after = MSG_QUEUE_FULL_RETRY_S;
+		return APP_ERATELIMIT;
+	}
 	for (k = 0; k < 3; k++)
 		lists[k] = json_array();
 	for (i = 0; i < PQntuples(res); i++) {
@@ -264,9 +310,9 @@ send_store(struct req *r, const struct send *s, long long *ts,
 {
 	static const char sql[] =
 	    "SELECT kind, user_id, device_id, seq, id, n FROM msg_send($1, $2, "
-	    "$3, $4, $5, $6, $7, $8, $9)";
-	const char	*vals[9];
-	char		 dev[16], tsbuf[24];
+	    "$3, $4, $5, $6, $7, $8, $9, $10, $11)";
+	const char	*vals[11];
+	char		 dev[16], tsbuf[24], maxn[24], maxb[24];
 	PGresult	*res;
 
 	*ts = msg_now_ms();
@@ -281,7 +327,11 @@ send_store(struct req *r, const struct send *s, long long *ts,
 	vals[6] = s->devices;
 	vals[7] = s->types;
 	vals[8] = s->bodies;
-	if ((res = db_exec(r->db, sql, 9, vals, e)) == NULL)
+	snprintf(maxn, sizeof(maxn), "%ld", cfg_int(CFG_QUEUE_MAX_ENVELOPES));
+	snprintf(maxb, sizeof(maxb), "%ld", cfg_int(CFG_QUEUE_MAX_BYTES));
+	vals[9] = maxn;
+	vals[10] = maxb;
+	if ((res = db_exec(r->db, sql, 11, vals, e)) == NULL)
 		return e->code;
 	if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "dup") == 0)
 		*ts = strtoll(PQgetvalue(res, 0, 3), NULL, 10);

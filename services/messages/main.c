@@ -1,7 +1,8 @@
 /*
  * main.c - the messages FastCGI service: chats, groups, per-device envelope
  * queues and receipts. Start-up, the request loop and shutdown are
- * svc_main()'s; this file only names the service and its routes.
+ * svc_main()'s; this file names the service, its routes and its configure
+ * hook, which starts the retention sweeper (sweep.c).
  */
 #include "messages.h"
 #include "svc.h"
@@ -13,6 +14,7 @@ main(int argc, char **argv)
 		.name = "messages",
 		.routes = messages_routes,
 		.nroutes = messages_nroutes,
+		.configure = msg_configure,
 	};
 
 	return svc_main(argc, argv, &def);

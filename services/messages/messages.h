@@ -17,6 +17,8 @@
 
 #include "route.h"
 
+struct db;
+
 /* Limits. */
 #define MSG_BODY_MAX		65536	/* ciphertext bytes per envelope */
 #define MSG_ENVELOPES_MAX	1024	/* envelopes in one send */
@@ -28,7 +30,9 @@
 #define MSG_TYPING_MAX		10	/* per device per window */
 #define MSG_TYPING_WINDOW_S	5
 #define MSG_WATCH_TTL_S		60	/* a presence watch lasts this long */
-#define MSG_SENDS_KEEP_DAYS	30	/* idempotency records, for receipts */
+#define MSG_QUEUE_FULL_RETRY_S	60	/* Retry-After of recipient_queue_full */
+#define MSG_SWEEP_BATCH		5000	/* rows per retention sweep statement */
+#define MSG_SWEEP_ROUNDS	20	/* statements per sweep at most */
 
 extern const struct route	messages_routes[];
 extern const size_t		messages_nroutes;
@@ -90,11 +94,19 @@ int		msg_publish_json(struct req *r, const char *user, int device,
  */
 void		msg_lastseen_drain(struct req *r);
 
+/* sweep.c */
+
 /*
- * Deletes send records older than MSG_SENDS_KEEP_DAYS (a retry or a read
- * receipt that late finds nothing), 10,000 at a time, at most once every
- * ten minutes across every instance. Best effort.
+ * One retention sweep: expired envelopes (PARLEY_ENVELOPE_TTL_DAYS) and
+ * old send records (PARLEY_SENDS_KEEP_DAYS), in bounded batches, through
+ * msg_sweep() in SQL, which lets one caller at a time do the work. Adds
+ * what it deleted to *envelopes and *sends. 0, or a database error; an
+ * instance that found another one sweeping returns 0 having done nothing.
  */
-void		msg_prune(struct req *r);
+int		msg_sweep(struct db *db, long long *envelopes,
+		    long long *sends, struct err *e);
+
+/* The configure hook: starts the sweeper thread (every PARLEY_SWEEP_INTERVAL). */
+int		msg_configure(struct err *e);
 
 #endif

@@ -181,34 +181,6 @@ msg_drain_apply(struct req *r, redisReply *rep)
 }
 
 void
-msg_prune(struct req *r)
-{
-	static const char sql[] =
-	    "DELETE FROM sends WHERE ctid = ANY (ARRAY(SELECT ctid FROM sends "
-	    "WHERE server_ts < $1 LIMIT 10000))";
-	const char	*gate[] = { "SET", "parley:sends:prune", "1", "NX", "EX",
-			    "600" };
-	const char	*vals[1];
-	redisReply	*rep;
-	PGresult	*res;
-	struct err	 e;
-	char		 cut[24];
-	int		 first;
-
-	if ((rep = kv_cmd(r->kv, 6, gate, NULL, &e)) == NULL)
-		return;
-	first = rep->type == REDIS_REPLY_STATUS;
-	freeReplyObject(rep);
-	if (!first)
-		return;
-	snprintf(cut, sizeof(cut), "%lld",
-	    msg_now_ms() - MSG_SENDS_KEEP_DAYS * 86400000LL);
-	vals[0] = cut;
-	if ((res = db_exec(r->db, sql, 1, vals, &e)) != NULL)
-		PQclear(res);
-}
-
-void
 msg_lastseen_drain(struct req *r)
 {
 	const char	*gate[] = { "SET", "parley:lastseen:drain", "1", "NX",

@@ -101,6 +101,45 @@ bus_command(struct bus *b, int argc, const char **argv, const size_t *argvlen)
 	    argvlen) == REDIS_OK ? 0 : -1;
 }
 
+/* A pending bus_command_int(): whom to tell. */
+struct bus_call {
+	bus_int_fn	 fn;
+	void		*arg;
+};
+
+/* hiredis calls this once per command, with NULL if the context went. */
+static void
+bus_on_int(redisAsyncContext *ac, void *reply, void *privdata)
+{
+	struct bus_call	*call = privdata;
+	redisReply	*r = reply;
+
+	(void)ac;
+	if (r != NULL && r->type == REDIS_REPLY_INTEGER)
+		call->fn(call->arg, 1, r->integer);
+	else
+		call->fn(call->arg, 0, 0);
+	free(call);
+}
+
+int
+bus_command_int(struct bus *b, int argc, const char **argv, bus_int_fn fn,
+    void *arg)
+{
+	struct bus_call	*call;
+
+	if (b->cmd == NULL || !b->up || (call = malloc(sizeof(*call))) == NULL)
+		return -1;
+	call->fn = fn;
+	call->arg = arg;
+	if (redisAsyncCommandArgv(b->cmd, bus_on_int, call, argc, argv,
+	    NULL) != REDIS_OK) {
+		free(call);
+		return -1;
+	}
+	return 0;
+}
+
 int
 bus_up(const struct bus *b)
 {

@@ -94,6 +94,19 @@ int	bus_unsubscribe(struct bus *b, const char *channel);
 int	bus_command(struct bus *b, int argc, const char **argv,
 	    const size_t *argvlen);
 
+/*
+ * What bus_command_int() calls back with: ok 1 and the integer reply, or
+ * ok 0 (an error reply, or the link went down first). Called exactly once.
+ */
+typedef void	(*bus_int_fn)(void *arg, int ok, long long value);
+
+/*
+ * bus_command() for a command that answers an integer the caller needs.
+ * 0 with fn to come, or -1 while Redis is down (fn is then never called).
+ */
+int	bus_command_int(struct bus *b, int argc, const char **argv,
+	    bus_int_fn fn, void *arg);
+
 /* 1 when both contexts are connected and the subscription is live. */
 int	bus_up(const struct bus *b);
 

@@ -61,6 +61,7 @@ struct dsub {
 	size_t			 nconns;
 	enum dsub_state		 state;
 	uint64_t		 idle_since;	/* ms; 0 while it has sockets */
+	uint64_t		 max_gen;	/* newest generation announced */
 	char			 channel[CONN_CHANNEL_MAX];
 };
 
@@ -223,34 +224,61 @@ hub_to_device(struct hub *h, struct dsub *d, const char *data, size_t len)
 	frame_release(f);
 }
 
-/* "<channel> <opened us> <node> <id>": older sockets of it close. */
+/*
+ * "<channel> <generation> <node> <id>": this node's sockets of the device
+ * with an older generation close with 4409. A socket whose own generation
+ * is still on its way is judged when it arrives (hub_generation), against
+ * the newest generation seen: the announcement of a newer socket and the
+ * answer to our own INCR travel on two Redis connections, in either order.
+ * A socket that never got a generation (Redis was down) loses to any.
+ */
 static void
 hub_takeover(struct hub *h, const char *data, size_t len)
 {
 	char			 channel[CONN_CHANNEL_MAX], node[64], buf[256];
-	unsigned long long	 us, id;
+	unsigned long long	 gen, id;
 	struct dsub		*d;
 	struct conn		*c, *next;
-	int			 older;
+	int			 self;
 
 	if (len >= sizeof(buf))
 		return;
 	memcpy(buf, data, len);
 	buf[len] = '\0';
-	if (sscanf(buf, "%63s %llu %63s %llu", channel, &us, node, &id) != 4 ||
+	if (sscanf(buf, "%63s %llu %63s %llu", channel, &gen, node, &id) != 4 ||
 	    (d = hub_dsub(h, channel, 0)) == NULL)
 		return;
+	if (gen > d->max_gen)
+		d->max_gen = gen;
 	for (c = TAILQ_FIRST(&d->conns); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, dentry);
-		if (c->state != CONN_OPEN)
+		self = strcmp(h->node, node) == 0 && c->id == id;
+		if (c->state != CONN_OPEN || self || c->gen_pending)
 			continue;
-		/* Newest wins; ties broken by node name, then id. */
-		older = c->opened_us < us || (c->opened_us == us &&
-		    (strcmp(h->node, node) < 0 || (strcmp(h->node, node) == 0 &&
-		    c->id < id)));
-		if (older)
+		if (c->gen < gen)
 			conn_kick(c, CONN_CLOSE_REPLACED, "replaced");
 	}
+}
+
+void
+hub_generation(struct hub *h, const char *channel, uint64_t conn_id,
+    uint64_t gen)
+{
+	struct dsub	*d;
+	struct conn	*c;
+
+	if ((d = hub_dsub(h, channel, 0)) == NULL)
+		return;
+	TAILQ_FOREACH(c, &d->conns, dentry)
+		if (c->id == conn_id)
+			break;
+	/* Closed meanwhile: nothing to decide. */
+	if (c == NULL)
+		return;
+	c->gen = gen;
+	c->gen_pending = 0;
+	if (c->state == CONN_OPEN && gen < d->max_gen)
+		conn_kick(c, CONN_CLOSE_REPLACED, "replaced");
 }
 
 void
@@ -402,7 +430,6 @@ conn_open(struct conn *c, struct hub *h, struct lws *wsi, const char *user,
 	c->hub = h;
 	c->wsi = wsi;
 	c->id = ++h->next_id;
-	c->opened_us = now_us();
 	c->state = CONN_OPEN;
 	TAILQ_INSERT_TAIL(&h->conns, c, entry);
 	h->nconns++;

@@ -43,7 +43,12 @@ struct qent;
 
 /* Channel whose messages go to every socket of every node. */
 #define HUB_CHANNEL_BROADCAST	"parley:ws:broadcast"
-/* "<channel> <opened us> <node> <conn id>": a device's newest socket. */
+/*
+ * "<channel> <generation> <node> <conn id>": a device's newest socket. The
+ * generation comes from one Redis INCR per device (parley:ws:gen:<user>:
+ * <device>), so "newer" is the order in which Redis saw the opens, the
+ * same on every node whatever their clocks say.
+ */
 #define HUB_CHANNEL_TAKEOVER	"parley:ws:takeover"
 
 enum conn_state {
@@ -62,7 +67,8 @@ struct conn {
 	struct dsub		*dsub;		/* NULL: anonymous */
 	struct lws		*wsi;
 	uint64_t		 id;
-	uint64_t		 opened_us;	/* realtime: newest wins */
+	uint64_t		 gen;		/* the device's generation; 0: none */
+	int			 gen_pending;	/* asked Redis, no answer yet */
 	size_t			 queued;	/* bytes charged to the cap */
 	enum conn_state		 state;
 	int			 hello;		/* hello sent */
@@ -105,6 +111,14 @@ void		 hub_cleanup(struct hub *h);
  */
 void		 hub_deliver(struct hub *h, const char *channel,
 		    const char *data, size_t len);
+
+/*
+ * Redis answered the generation of the socket conn_id of channel (gen 0:
+ * it could not). The socket closes with 4409 if a newer socket of the
+ * device has been announced meanwhile.
+ */
+void		 hub_generation(struct hub *h, const char *channel,
+		    uint64_t conn_id, uint64_t gen);
 
 /* The bus confirmed SUBSCRIBE / UNSUBSCRIBE of a device channel. */
 void		 hub_subscribed(struct hub *h, const char *channel);

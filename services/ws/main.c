@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
 #include <uv.h>
 
 #include "cfg.h"
@@ -23,8 +24,10 @@
 #include "presence.h"
 #include "server.h"
 
+#define WS_SECRET_MIN		32	/* characters of PARLEY_WS_SECRET */
 #define SHUTDOWN_GRACE_MS	500
 #define SHUTDOWN_POLL_MS	10
+#define TICK_MS			1000	/* the housekeeping timer */
 #define SWEEP_MS		10000	/* device channels without a socket */
 #define SWEEP_IDLE_MS		30000	/* ... are unsubscribed after this */
 
@@ -33,7 +36,9 @@ struct app {
 	uv_signal_t	 sigterm;
 	uv_signal_t	 sigint;
 	uv_timer_t	 drain;
-	uv_timer_t	 tick;		/* sweep and presence refresh */
+	uv_timer_t	 tick;		/* sweep, heartbeat, presence refresh */
+	uint64_t	 last_sweep;
+	uint64_t	 last_beat;
 	uint64_t	 last_refresh;
 	uint64_t	 drain_deadline;
 	struct hub	 hub;
@@ -73,6 +78,17 @@ main(void)
 		return 1;
 	}
 	log_init("ws", cfg_str(CFG_LOG_LEVEL));
+	/* Without the secret no upgrade could be told from a forged one. */
+	if (strlen(cfg_str(CFG_WS_SECRET)) < WS_SECRET_MIN) {
+		log_error("event=start_failed reason=\"%s must be set, at "
+		    "least %d characters\"", cfg_name(CFG_WS_SECRET),
+		    WS_SECRET_MIN);
+		return 1;
+	}
+	if (sodium_init() < 0) {
+		log_error("event=start_failed reason=sodium_init");
+		return 1;
+	}
 	if (uv_loop_init(&app.loop) != 0) {
 		log_error("event=start_failed reason=uv_loop_init");
 		return 1;
@@ -124,7 +140,8 @@ app_start(struct app *a, struct err *e)
 		return err_set(e, APP_EINTERNAL, "internal", "uv init");
 	a->signals = 1;
 	a->sigterm.data = a->sigint.data = a->drain.data = a->tick.data = a;
-	uv_timer_start(&a->tick, app_on_tick, SWEEP_MS, SWEEP_MS);
+	presence_init(cfg_str(CFG_WS_NODE));
+	uv_timer_start(&a->tick, app_on_tick, TICK_MS, TICK_MS);
 	bus_set_events(&a->bus, HUB_CHANNEL_TAKEOVER, &ev);
 	if (uv_signal_start(&a->sigterm, app_on_signal, SIGTERM) != 0 ||
 	    uv_signal_start(&a->sigint, app_on_signal, SIGINT) != 0)
@@ -136,7 +153,7 @@ app_start(struct app *a, struct err *e)
 		return rc;
 	a->bus_started = 1;
 	return server_start(&a->srv, &a->loop, &a->hub, &a->bus,
-	    cfg_str(CFG_WS_NODE), cfg_str(CFG_WS_HOST),
+	    cfg_str(CFG_WS_NODE), cfg_str(CFG_WS_SECRET), cfg_str(CFG_WS_HOST),
 	    (int)cfg_int(CFG_WS_PORT), e);
 }
 
@@ -203,7 +220,17 @@ app_on_tick(uv_timer_t *t)
 	struct app	*a = t->data;
 	uint64_t	 now = uv_now(&a->loop);
 
-	hub_sweep(&a->hub, now, SWEEP_IDLE_MS);
+	long		 ttl = cfg_int(CFG_WS_NODE_TTL_MS);
+
+	if (now - a->last_sweep >= SWEEP_MS) {
+		a->last_sweep = now;
+		hub_sweep(&a->hub, now, SWEEP_IDLE_MS);
+	}
+	/* Three beats per TTL: one lost beat does not make us look dead. */
+	if (now - a->last_beat >= (uint64_t)ttl / 3) {
+		a->last_beat = now;
+		presence_heartbeat(&a->bus, ttl);
+	}
 	if (now - a->last_refresh >= PRESENCE_REFRESH_MS) {
 		a->last_refresh = now;
 		presence_refresh(&a->bus, &a->hub);
@@ -248,6 +275,7 @@ app_bus_up(void *arg)
 	struct app	*a = arg;
 
 	hub_bus_up(&a->hub);
+	presence_heartbeat(&a->bus, cfg_int(CFG_WS_NODE_TTL_MS));
 	presence_refresh(&a->bus, &a->hub);
 }
 

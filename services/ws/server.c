@@ -9,6 +9,13 @@
  * peer that has proved nothing for SERVER_HANGUP_S, so a dead peer is gone
  * within a minute. Every HTTP answer is JSON, errors in the one envelope
  * {"error": {"code", "message"}}.
+ *
+ * Only nginx may open a socket: it authenticates the session and says who
+ * connects in X-Parley-User / X-Parley-Device, and proves that it is nginx
+ * with X-Parley-Ws-Secret, a secret shared through PARLEY_WS_SECRET. Anyone
+ * else who reaches the port (another local user, a process on the host)
+ * could otherwise claim any identity; an upgrade without the right secret
+ * gets 403 before the identity headers are even read.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -18,6 +25,7 @@
 
 #include <jansson.h>
 #include <libwebsockets.h>
+#include <sodium.h>
 
 #include "log.h"
 #include "bus.h"
@@ -35,6 +43,8 @@
 /* Set by nginx from the auth service once the upgrade is authenticated. */
 #define SERVER_HDR_USER		"x-parley-user:"
 #define SERVER_HDR_DEVICE	"x-parley-device:"
+#define SERVER_HDR_SECRET	"x-parley-ws-secret:"
+#define SERVER_SECRET_MAX	256
 
 static int	server_cb(struct lws *, enum lws_callback_reasons, void *,
 		    void *, size_t);
@@ -42,6 +52,7 @@ static int	server_http(struct server *, struct lws *, const char *);
 static int	server_confirm_upgrade(struct server *, struct lws *);
 static void	server_open(struct server *, struct lws *, struct conn *);
 static int	server_identity(struct lws *, char *, int *);
+static int	server_from_nginx(const struct server *, struct lws *);
 static int	server_reply(struct lws *, int, json_t *);
 static int	server_reply_error(struct lws *, int, const char *,
 		    const char *);
@@ -60,8 +71,8 @@ static const lws_retry_bo_t server_retry = {
 
 int
 server_start(struct server *s, uv_loop_t *loop, struct hub *hub,
-    struct bus *bus, const char *node, const char *host, int port,
-    struct err *e)
+    struct bus *bus, const char *node, const char *secret, const char *host,
+    int port, struct err *e)
 {
 	struct lws_context_creation_info	 info;
 
@@ -69,6 +80,7 @@ server_start(struct server *s, uv_loop_t *loop, struct hub *hub,
 	s->hub = hub;
 	s->bus = bus;
 	s->node = node;
+	s->secret = secret;
 	s->loops[0] = loop;
 	lws_set_log_level(LLL_ERR | LLL_WARN, server_lws_log);
 
@@ -181,10 +193,33 @@ server_confirm_upgrade(struct server *s, struct lws *wsi)
 	    strcmp(path, SERVER_WS_PATH) != 0)
 		return server_reply_error(wsi, 404, "not_found",
 		    "no such path") == 0 ? 1 : -1;
+	if (!server_from_nginx(s, wsi)) {
+		log_warn("event=upgrade_refused reason=secret");
+		return server_reply_error(wsi, 403, "forbidden",
+		    "upgrades come through the proxy only") == 0 ? 1 : -1;
+	}
 	if (server_identity(wsi, user, &device) < 0)
 		return server_reply_error(wsi, 401, "unauthorized",
 		    "no valid session") == 0 ? 1 : -1;
 	return 0;
+}
+
+/*
+ * 1 if the upgrade carries the shared secret, compared in constant time
+ * (the length is not secret: it is fixed by deploy/stack).
+ */
+static int
+server_from_nginx(const struct server *s, struct lws *wsi)
+{
+	char	got[SERVER_SECRET_MAX];
+	size_t	want = strlen(s->secret);
+	int	n;
+
+	n = lws_hdr_custom_copy(wsi, got, sizeof(got), SERVER_HDR_SECRET,
+	    (int)strlen(SERVER_HDR_SECRET));
+	if (n <= 0 || (size_t)n != want || want == 0)
+		return 0;
+	return sodium_memcmp(got, s->secret, want) == 0;
 }
 
 /*

@@ -19,18 +19,20 @@ struct server {
 	struct hub		*hub;
 	struct bus		*bus;		/* health, takeover, presence */
 	const char		*node;
+	const char		*secret;	/* nginx's X-Parley-Ws-Secret */
 	void			*loops[1];	/* lws keeps a pointer to it */
 	int			 draining;	/* refuse new sockets */
 };
 
 /*
- * Listens on host:port (plain HTTP; nginx terminates TLS) on loop. hub, bus
- * and node are borrowed and must outlive the server. Returns 0, or
+ * Listens on host:port (plain HTTP; nginx terminates TLS) on loop. hub, bus,
+ * node and secret are borrowed and must outlive the server; an upgrade
+ * whose X-Parley-Ws-Secret header is not secret is refused. Returns 0, or
  * APP_EINTERNAL with e set (port taken, lws event-lib plugin missing).
  */
 int	server_start(struct server *s, uv_loop_t *loop, struct hub *hub,
-	    struct bus *bus, const char *node, const char *host,
-	    int port, struct err *e);
+	    struct bus *bus, const char *node, const char *secret,
+	    const char *host, int port, struct err *e);
 
 /* Refuses new upgrades (503) and asks every socket to close with 1001. */
 void	server_drain(struct server *s);

@@ -1,11 +1,14 @@
 /*
  * messages_push_test.c - events over the WebSocket: envelopes, delivered
  * and read receipts, typing, presence, logged_out, one live socket per
- * device (4409, on one node and across two), and the upgrade refused
+ * device (4409, on one node and across two, ordered by Redis generations),
+ * and the upgrade refused
  * without a session. Sockets are pinned to a ws node with the identity
  * headers nginx would set; the last tests go through nginx itself.
  */
 #include <unistd.h>
+
+#include <hiredis/hiredis.h>
 
 #include "messages_util.h"
 
@@ -234,6 +237,75 @@ Test(push, newer_socket_closes_older_with_4409_across_nodes)
 	mt_ws_hello(s2);
 	cr_expect_eq(wsclient_wait_closed(s1, MT_TIMEOUT_MS), 0);
 	cr_expect_eq(wsclient_close_code(s1), 4409);
+	cr_expect(wsclient_is_open(s2));
+	wsclient_free(s1);
+	wsclient_free(s2);
+	fx_user_destroy(&a);
+}
+
+/* The device's generation counter in Redis; -1 until it exists. */
+static long
+gen_of(struct fx_user *a, int k)
+{
+	redisContext	*rc = redisConnectUnix(getenv("PARLEY_REDIS") + 5);
+	redisReply	*rep;
+	long		 g = -1;
+
+	cr_assert(rc != NULL && rc->err == 0);
+	rep = redisCommand(rc, "GET parley:ws:gen:%s:%d", a->id, a->dev[k].id);
+	if (rep != NULL && rep->type == REDIS_REPLY_STRING)
+		g = strtol(rep->str, NULL, 10);
+	freeReplyObject(rep);
+	redisFree(rc);
+	return g;
+}
+
+/* Announces a takeover of (a, device k) with generation gen, as a node would. */
+static void
+fake_takeover(struct fx_user *a, int k, long gen)
+{
+	cr_assert_eq(test_sh("redis-cli -s %s PUBLISH parley:ws:takeover "
+	    "'parley:dev:%s:%d %ld wsX 1' >/dev/null", getenv("PARLEY_REDIS") + 5,
+	    a->id, a->dev[k].id, gen), 0);
+}
+
+/*
+ * "Newer" is the order Redis handed out generations in, not any node's
+ * clock: each open takes the device's next generation, an announcement of
+ * an older generation (what a node with a fast clock used to win with)
+ * leaves the socket alone, and a newer one replaces it.
+ */
+Test(push, takeover_follows_redis_generations_not_clocks)
+{
+	struct fx_user	 a;
+	struct wsclient	*s1, *s2;
+	json_t		*ev;
+	long		 g = -1;
+	int		 i;
+
+	fx_user_create(&a, "A", 1);
+	s1 = mt_ws_pinned(1, a.id, a.dev[0].id);
+	mt_ws_hello(s1);
+	for (i = 0; i < 50 && (g = gen_of(&a, 0)) < 1; i++)
+		usleep(100000);
+	cr_assert_geq(g, 1, "no generation for the device");
+	fake_takeover(&a, 0, g - 1);
+	cr_assert_eq(test_sh("redis-cli -s %s PUBLISH parley:dev:%s:%d "
+	    "'{\"type\":\"probe\"}' >/dev/null", getenv("PARLEY_REDIS") + 5,
+	    a.id, a.dev[0].id), 0);
+	cr_assert_not_null(ev = mt_ws_event(s1, "probe", MT_TIMEOUT_MS),
+	    "an older generation closed the socket");
+	json_decref(ev);
+	cr_expect(wsclient_is_open(s1));
+	fake_takeover(&a, 0, g + 1);
+	cr_expect_eq(wsclient_wait_closed(s1, MT_TIMEOUT_MS), 0);
+	cr_expect_eq(wsclient_close_code(s1), 4409);
+	/* The next open, on either node, takes the next generation. */
+	s2 = mt_ws_pinned(node_up(2) ? 2 : 1, a.id, a.dev[0].id);
+	mt_ws_hello(s2);
+	for (i = 0; i < 50 && gen_of(&a, 0) != g + 1; i++)
+		usleep(100000);
+	cr_expect_eq(gen_of(&a, 0), g + 1);
 	cr_expect(wsclient_is_open(s2));
 	wsclient_free(s1);
 	wsclient_free(s2);

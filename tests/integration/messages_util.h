@@ -230,16 +230,18 @@ mt_node_url(int n, char *buf, size_t size)
 }
 
 /*
- * A socket of (user, device) pinned to ws node n, as nginx would open it.
- * The test client has no header API beyond the cookie, so the identity
- * headers ride after it (the node is only reachable from loopback, and
- * nginx replaces these headers on every proxied upgrade).
+ * A socket of (user, device) pinned to ws node n, as nginx would open it:
+ * the identity headers and the shared secret nginx proves itself with
+ * (PARLEY_WS_SECRET, from deploy/stack env).
  */
 static MT_UNUSED struct wsclient *
 mt_ws_pinned(int node, const char *user, int device)
 {
 	char		 url[256], dev[16];
-	const char	*hdrs[] = { "X-Parley-User", user, "X-Parley-Device", dev, NULL };
+	const char	*secret = getenv("PARLEY_WS_SECRET");
+	const char	*hdrs[] = { "X-Parley-User", user, "X-Parley-Device", dev,
+			    "X-Parley-Ws-Secret", secret != NULL ? secret : "",
+			    NULL };
 
 	mt_node_url(node, url, sizeof(url));
 	snprintf(dev, sizeof(dev), "%d", device);

@@ -3,8 +3,10 @@
  *
  * Through nginx (wss://, self-signed, with a fixture device's session: nginx
  * refuses an upgrade without one) and directly to one ws node (anonymous
- * there: broadcasts only), from the harness's environment: PARLEY_TEST_URL (nginx), PARLEY_TEST_WS_DIRECT
- * (host:port of a ws node), PARLEY_REDIS (where tests PUBLISH). Broadcasts
+ * there: broadcasts only; with the shared secret nginx would send, or the
+ * node refuses the upgrade), from the harness's environment:
+ * PARLEY_TEST_URL (nginx), PARLEY_TEST_WS_DIRECT (host:port of a ws node),
+ * PARLEY_WS_SECRET, PARLEY_REDIS (where tests PUBLISH). Broadcasts
  * reach every socket of every test running in parallel, so each test tags
  * its messages with a token of its own and skips frames that are not its.
  */
@@ -175,10 +177,20 @@ t_open_as(const char *url, const char *cookie)
 	return c;
 }
 
+/* Straight to a ws node, as nginx: with the secret (and no identity). */
 static struct wsclient *
-t_open(const char *url)
+t_open_direct(const char *url)
 {
-	return t_open_as(url, NULL);
+	const char	*secret = getenv("PARLEY_WS_SECRET");
+	const char	*hdrs[] = { "X-Parley-Ws-Secret", secret, NULL };
+	struct wsclient	*c;
+
+	cr_assert_not_null(secret, "PARLEY_WS_SECRET is not set");
+	cr_assert_not_null(c = wsclient_connect_headers(url, NULL, hdrs,
+	    T_TIMEOUT_MS));
+	cr_assert(wsclient_is_open(c), "%s: status %d: %s", url,
+	    wsclient_http_status(c), wsclient_error(c));
+	return c;
 }
 
 /* Checks that the next frame is the hello. */
@@ -248,7 +260,7 @@ Test(ws, health_counts_open_sockets)
 	char		 url[T_URL_MAX];
 
 	t_direct_url(url, sizeof(url), "ws", "/ws");
-	c = t_open(url);
+	c = t_open_direct(url);
 	t_expect_hello(c);
 	t_direct_url(url, sizeof(url), "http", "/api/ws/health");
 	o = t_get_json(url, &status);
@@ -350,7 +362,7 @@ Test(ws, slow_consumer_is_cut_off)
 
 	cap = capenv != NULL ? strtoul(capenv, NULL, 10) : T_DEFAULT_CAP;
 	t_direct_url(url, sizeof(url), "ws", "/ws");
-	c = t_open(url);
+	c = t_open_direct(url);
 	t_expect_hello(c);
 	wsclient_pause(c, 1);
 	t_token(token, sizeof(token));
@@ -374,4 +386,47 @@ Test(ws, slow_consumer_is_cut_off)
 	cr_expect(code == 1008 || code == 1006, "close code %d", code);
 	cr_expect_lt(wsclient_bytes(c), total, "got all %zu bytes", total);
 	wsclient_free(c);
+}
+
+/*
+ * Anyone who reaches a node's port directly and claims an identity with
+ * forged X-Parley-* headers is refused unless they also hold nginx's
+ * secret: without it, with a wrong one, or with one of the wrong length.
+ */
+Test(ws, forged_identity_without_the_secret_is_refused)
+{
+	struct fx_user	 u;
+	struct wsclient	*c;
+	const char	*secret = getenv("PARLEY_WS_SECRET");
+	char		 url[T_URL_MAX], dev[16], wrong[128];
+	const char	*tries[3];
+	size_t		 i;
+
+	cr_assert_not_null(secret);
+	fx_user_create(&u, "Victim", 1);
+	snprintf(dev, sizeof(dev), "%d", u.dev[0].id);
+	snprintf(wrong, sizeof(wrong), "%s", secret);
+	wrong[0] = wrong[0] == 'a' ? 'b' : 'a';
+	tries[0] = NULL;
+	tries[1] = wrong;
+	tries[2] = "short";
+	t_direct_url(url, sizeof(url), "ws", "/ws");
+	for (i = 0; i < 3; i++) {
+		const char *hdrs[] = { "X-Parley-User", u.id,
+		    "X-Parley-Device", dev, tries[i] != NULL ?
+		    "X-Parley-Ws-Secret" : NULL, tries[i], NULL };
+
+		cr_assert_not_null(c = wsclient_connect_headers(url, NULL, hdrs,
+		    T_TIMEOUT_MS));
+		cr_expect_not(wsclient_is_open(c), "try %zu was let in", i);
+		cr_expect_eq(wsclient_http_status(c), 403, "try %zu: status %d",
+		    i, wsclient_http_status(c));
+		wsclient_free(c);
+	}
+	/* Through nginx, the same device's session opens its socket. */
+	t_url(url, sizeof(url), "/ws", 1);
+	c = t_open_as(url, u.dev[0].cookie);
+	t_expect_hello(c);
+	wsclient_free(c);
+	fx_user_destroy(&u);
 }

@@ -578,3 +578,102 @@ Test(db_hung, stopped_server_times_out_then_recovers)
 	cr_assert_eq(rc, 0, "recovered: %s", e.msg);
 	db_destroy(h);
 }
+
+/* How many of the handle's prepared statements have exactly this text. */
+static int
+prepared_count(struct db *h, const char *sql)
+{
+	const char	*vals[1] = { sql };
+	struct err	 e;
+	PGresult	*res;
+	int		 n;
+
+	res = db_exec(h, "SELECT count(*) FROM pg_prepared_statements "
+	    "WHERE statement = $1", 1, vals, &e);
+	cr_assert_not_null(res, "%s", e.msg);
+	n = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return n;
+}
+
+static int
+add_one(struct db *h, const char *sql, int v)
+{
+	char		 buf[16];
+	const char	*vals[1] = { buf };
+	struct err	 e;
+	PGresult	*res;
+	int		 n;
+
+	snprintf(buf, sizeof(buf), "%d", v);
+	res = db_exec(h, sql, 1, vals, &e);
+	cr_assert_not_null(res, "%s: %s", sql, e.msg);
+	n = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return n;
+}
+
+/*
+ * A statement with parameters is prepared once per connection and run by
+ * name afterwards (parse and plan once); one without stays unnamed; a new
+ * connection prepares afresh.
+ */
+Test(db, statements_with_parameters_are_prepared_once)
+{
+	const char	*sql = "SELECT $1::int + 1";
+	struct err	 e;
+	int		 i;
+
+	for (i = 0; i < 3; i++)
+		cr_assert_eq(add_one(db, sql, i), i + 1);
+	cr_expect_eq(prepared_count(db, sql), 1);
+	cr_assert_eq(db_ping(db, &e), 0);
+	cr_expect_eq(prepared_count(db, "SELECT 1"), 0);
+	kill_backend(db);
+	cr_assert_eq(add_one(db, sql, 41), 42, "after a reconnect");
+	cr_expect_eq(prepared_count(db, sql), 1);
+}
+
+/* Past the cache's size statements still run, unnamed. */
+Test(db, statement_cache_overflow_runs_unnamed)
+{
+	char	sql[64];
+	int	i, n = 150;
+
+	for (i = 0; i < n; i++) {
+		snprintf(sql, sizeof(sql), "SELECT $1::int + %d", i);
+		cr_assert_eq(add_one(db, sql, 1), 1 + i);
+		cr_assert_eq(add_one(db, sql, 2), 2 + i);
+	}
+	/* The first ones are prepared, the last ones are not. */
+	cr_expect_eq(prepared_count(db, "SELECT $1::int + 0"), 1);
+	snprintf(sql, sizeof(sql), "SELECT $1::int + %d", n - 1);
+	cr_expect_eq(prepared_count(db, sql), 0);
+}
+
+/*
+ * A migration that changes what a prepared statement returns: one 503
+ * db_busy (the connection starts over), then the statement works again.
+ */
+Test(db, changed_result_type_prepares_again)
+{
+	const char	*sql = "SELECT * FROM item WHERE id = $1::int";
+	const char	*one[1] = { "1" };
+	struct err	 e;
+	PGresult	*res;
+
+	must(db, "INSERT INTO item (id, name) VALUES (1, 'a')");
+	res = db_exec(db, sql, 1, one, &e);
+	cr_assert_not_null(res, "%s", e.msg);
+	cr_assert_eq(PQnfields(res), 3);
+	PQclear(res);
+	must(db, "ALTER TABLE item ADD COLUMN extra int");
+	res = db_exec(db, sql, 1, one, &e);
+	if (res == NULL) {
+		cr_expect_str_eq(e.slug, "db_busy");
+		res = db_exec(db, sql, 1, one, &e);
+	}
+	cr_assert_not_null(res, "%s", e.msg);
+	cr_expect_eq(PQnfields(res), 4);
+	PQclear(res);
+}
