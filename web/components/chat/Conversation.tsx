@@ -161,12 +161,14 @@ export function Conversation({ chatId, onBack }: { chatId: string; onBack: () =>
             <span>
               Your security code with {name} changed. Messages you send wait until you acknowledge the new code.
             </span>
-            <button type="button" className="btn btn-secondary small-btn" onClick={onNotice}>
-              Verify
-            </button>
-            <button type="button" className="btn btn-primary small-btn" onClick={() => void engine.acknowledgeChange(chatId)}>
-              Acknowledge
-            </button>
+            <span className="ack-actions">
+              <button type="button" className="btn btn-secondary small-btn" onClick={onNotice}>
+                Verify
+              </button>
+              <button type="button" className="btn btn-primary small-btn" onClick={() => void engine.acknowledgeChange(chatId)}>
+                Acknowledge
+              </button>
+            </span>
           </div>
         )}
         <Composer

@@ -811,7 +811,8 @@ async function deliver(m: StoredMessage): Promise<DeliverResult> {
   await loadCrypto();
   for (let attempt = 0; attempt < 4; attempt++) {
     try {
-      for (const u of [peer, me!.id]) if (!deviceLists.has(u)) await fetchSessions(u, "*");
+      // A change learnt while sending m is noted just before m, the first message it holds.
+      for (const u of [peer, me!.id]) if (!deviceLists.has(u)) await fetchSessions(u, "*", [], m.sentAt - 1);
       // A verified contact's code changed (learned just now or earlier): wait for the user.
       if (!(await canSendTo(db!, peer))) return "held";
       const targets: Address[] = [];
@@ -839,7 +840,7 @@ async function deliver(m: StoredMessage): Promise<DeliverResult> {
           return "offline";
         }
         if ((e.status === 409 || e.status === 410) && e.body) {
-          await repairDevices(e.body as unknown as DeviceMismatch);
+          await repairDevices(e.body as unknown as DeviceMismatch, m.sentAt - 1);
           continue;
         }
         if (e.status === 401) {
@@ -863,7 +864,7 @@ async function deliver(m: StoredMessage): Promise<DeliverResult> {
   return "failed";
 }
 
-async function repairDevices(d: DeviceMismatch) {
+async function repairDevices(d: DeviceMismatch, at: number) {
   for (const x of d.stale_devices ?? []) {
     await deleteSession(db!, { u: x.user, d: x.device });
     deviceLists.set(x.user, (deviceLists.get(x.user) ?? []).filter((n) => n !== x.device));
@@ -884,6 +885,7 @@ async function repairDevices(d: DeviceMismatch) {
       u,
       missing.filter((x) => x.user === u).map((x) => x.device),
       gone.filter((x) => x.user === u).map((x) => x.device),
+      at,
     );
   }
 }
@@ -1102,7 +1104,9 @@ export async function markVerified(chatId: string, verified: boolean): Promise<v
   const peer = chatPeer(chatId);
   if (!db || !peer) return;
   await storeVerified(db, peer, verified);
-  patchChat(chatId, (c) => ({ ...c, verified }));
+  // Verifying the new code also answers a pending "security code changed".
+  patchChat(chatId, (c) => ({ ...c, verified, needsAck: verified ? false : c.needsAck }));
+  if (verified) void flushOutbox();
 }
 
 export async function block(chatId: string, on = true): Promise<void> {
