@@ -134,4 +134,40 @@ test.describe("security code changes", () => {
     expect(a.errors).toEqual([]);
     expect(b2.errors).toEqual([]);
   });
+
+  test("a contact who reinstalls and writes first: one more notice, before their message; nothing held (not verified)", async ({
+    browser,
+  }) => {
+    test.setTimeout(120_000);
+    const b3 = await person(browser);
+    try {
+      await b2!.page.getByRole("button", { name: "Menu" }).first().click();
+      await b2!.page.getByRole("menuitem", { name: "Log out" }).click();
+      await expect(b2!.page.getByRole("textbox", { name: "Phone number" })).toBeVisible({ timeout: 15_000 });
+      await login(b3.page, phoneB);
+      await ready(b3.page);
+      await startChat(b3.page, phoneA);
+      await send(b3.page, "New phone, who dis");
+
+      // A learns of the new device from its message and refetches B's list: the old device is gone too.
+      await expect(inChat(a.page, "New phone, who dis")).toBeVisible({ timeout: 15_000 });
+      await expect(inChat(a.page, NOTICE)).toHaveCount(2);
+      const texts = await a.page.getByRole("list", { name: "Messages" }).getByRole("listitem").allInnerTexts();
+      const lastNotice = texts.findLastIndex((t) => NOTICE.test(t));
+      expect(lastNotice).toBe(texts.findIndex((t) => t.includes("New phone, who dis")) - 1);
+      await expect(a.page.getByRole("alert").filter({ hasText: NOTICE })).toHaveCount(0);
+      await send(a.page, "Welcome back");
+      await expect(inChat(b3.page, "Welcome back")).toBeVisible({ timeout: 15_000 });
+      // Both sides agree on the code over B's one current device.
+      await a.page.getByRole("button", { name: "Contact info for Bob" }).click();
+      const codeA = await securityCode(a.page);
+      await b3.page.getByRole("button", { name: "Contact info for Alice" }).click();
+      expect(await securityCode(b3.page)).toBe(codeA);
+      await expect(inChat(a.page, NOTICE)).toHaveCount(2);
+      expect(a.errors).toEqual([]);
+      expect(b3.errors).toEqual([]);
+    } finally {
+      await b3.ctx.close();
+    }
+  });
 });
