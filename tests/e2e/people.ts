@@ -30,10 +30,12 @@ export async function ready(page: Page): Promise<void> {
   await expect(page.locator("html")).toHaveAttribute("data-conn", "connected", { timeout: 20_000 });
 }
 
-export async function startChat(page: Page, phone: string): Promise<void> {
+/** New chat by phone number; with `name`, waits for that chat (another may have been open). */
+export async function startChat(page: Page, phone: string, name?: string): Promise<void> {
   await page.getByRole("button", { name: "New chat" }).click();
   await page.getByRole("textbox", { name: "Phone number" }).fill(phone);
   await page.getByRole("button", { name: "Start chat" }).click();
+  if (name) await expect(page.getByRole("region", { name: `Chat with ${name}` })).toBeVisible();
   await expect(page.getByRole("textbox", { name: "Type a message" })).toBeVisible();
 }
 

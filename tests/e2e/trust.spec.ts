@@ -21,22 +21,27 @@ test.describe("security code changes", () => {
   let a: Person;
   let b: Person;
   let b2: Person | undefined;
+  let c: Person;
   const phoneA = freshPhone();
   const phoneB = freshPhone();
+  const phoneC = freshPhone();
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(90_000);
     a = await person(browser);
     b = await person(browser);
+    c = await person(browser);
     await register(a.page, "Alice", phoneA);
     await register(b.page, "Bob", phoneB);
-    await Promise.all([ready(a.page), ready(b.page)]);
+    await register(c.page, "Carol", phoneC);
+    await Promise.all([ready(a.page), ready(b.page), ready(c.page)]);
   });
 
   test.afterAll(async () => {
     await a?.ctx.close();
     await b?.ctx.close().catch(() => undefined);
     await b2?.ctx.close();
+    await c?.ctx.close();
   });
 
   test("a verified contact reinstalls: one notice, sends wait for Acknowledge, a new code both sides agree on", async ({ browser }) => {
@@ -98,6 +103,14 @@ test.describe("security code changes", () => {
     await a.page.waitForTimeout(3_000);
     await expect(inChat(a.page, "Held one").getByRole("img", { name: "Pending" })).toBeVisible();
     await expect(b2.page.getByRole("list", { name: "Chat list" }).getByRole("listitem").filter({ hasText: "Alice" })).toHaveCount(0);
+
+    // Only the chat with Bob waits: a message to someone else goes out meanwhile.
+    await startChat(a.page, phoneC, "Carol");
+    await send(a.page, "Not held for Carol");
+    await openChatWith(c.page, "Alice");
+    await expect(inChat(c.page, "Not held for Carol")).toBeVisible({ timeout: 15_000 });
+    await openChatWith(a.page, "Bob");
+    await expect(inChat(a.page, "Held one").getByRole("img", { name: "Pending" })).toBeVisible();
 
     // Tapping the notice shows the new code: not the one A verified, and no longer marked verified.
     await inChat(a.page, NOTICE).getByRole("button").click();

@@ -664,23 +664,40 @@ function scheduleFlush() {
   flushDelay = Math.min(flushDelay * 2, 30_000);
 }
 
+let flushAgain = false;
+
 async function flushOutbox(): Promise<void> {
-  if (flushing || !db || !me) return;
+  if (flushing) {
+    flushAgain = true; // e.g. Acknowledge while a flush runs: go round once more after it
+    return;
+  }
+  if (!db || !me) return;
   if (getChatState().e2e !== "ready") return;
   flushing = true;
+  flushAgain = false;
+  // Chats whose messages wait for "Acknowledge": skipped, their order kept; other chats go on.
+  const held = new Set<string>();
   try {
-    while (outbox.length > 0 && db) {
-      const id = outbox[0]!;
+    let i = 0;
+    while (i < outbox.length && db) {
+      const id = outbox[i]!;
       const stored = await db.get("messages", id);
       if (!stored) {
-        outbox.shift();
+        outbox.splice(i, 1);
         continue;
       }
-      if (getChatState().chats.find((c) => c.id === stored.chatId)?.needsAck) break; // waits for acknowledgement
+      if (held.has(stored.chatId) || getChatState().chats.find((c) => c.id === stored.chatId)?.needsAck) {
+        if (!held.has(stored.chatId)) markQueued(stored.chatId, id);
+        held.add(stored.chatId);
+        i++;
+        continue;
+      }
       const result = await deliver(stored);
       if (result === "held") {
+        held.add(stored.chatId);
         markQueued(stored.chatId, id);
-        break; // acknowledgeChange() flushes again
+        i++;
+        continue;
       }
       if (result === "offline") {
         const m = findMessage(id);
@@ -690,7 +707,7 @@ async function flushOutbox(): Promise<void> {
         break; // keep order: everything after waits too
       }
       flushDelay = 1000;
-      outbox.shift();
+      outbox.splice(i, 1);
       await setSetting(db, OUTBOX_KEY, outbox);
       if (result === "failed") {
         await setMessageStatus(db, id, "failed");
@@ -704,6 +721,7 @@ async function flushOutbox(): Promise<void> {
   } finally {
     flushing = false;
   }
+  if (flushAgain) void flushOutbox();
 }
 
 function markQueued(chatId: string, fromId: string) {
