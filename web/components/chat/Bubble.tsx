@@ -3,7 +3,7 @@ import { memo } from "react";
 import { renderMessage } from "@/lib/format/render";
 import { engine } from "@/lib/chat/engine";
 import { tickLabel, timeLabel, type ChatMessage } from "@/lib/chat/model";
-import { ChevronDownIcon, ClockIcon, ErrorIcon, TickIcon } from "../icons";
+import { ChevronDownIcon, ClockIcon, ErrorIcon, LockIcon, TickIcon } from "../icons";
 import { Menu, type MenuItem } from "../Menu";
 
 export function Ticks({ status }: { status: ChatMessage["status"] }) {
@@ -26,14 +26,22 @@ interface Props {
   first: boolean;
   onRetry?: (id: string) => void;
   menu: (m: ChatMessage) => MenuItem[];
+  onNotice?: ((m: ChatMessage) => void) | undefined;
 }
 
-export const Bubble = memo(function Bubble({ msg, first, onRetry, menu }: Props) {
+export const Bubble = memo(function Bubble({ msg, first, onRetry, menu, onNotice }: Props) {
   const time = timeLabel(msg.sentAt);
   if (msg.dir === "system") {
     return (
       <div className="system-row" role="listitem">
-        <span className="system-note">{msg.text}</span>
+        {msg.notice === "security" && onNotice ? (
+          // WhatsApp's yellow notice; tapping it opens the security code.
+          <button type="button" className="system-note security-note" onClick={() => onNotice(msg)}>
+            <LockIcon size={12} /> {msg.text}
+          </button>
+        ) : (
+          <span className="system-note">{msg.text}</span>
+        )}
       </div>
     );
   }

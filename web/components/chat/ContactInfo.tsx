@@ -10,9 +10,9 @@ import { formatPhone, type ChatSummary } from "@/lib/chat/model";
 import { SecurityQr } from "./SecurityQr";
 import { BlockIcon, CloseIcon, DefaultAvatar, LockIcon, ShieldIcon, ThumbDownIcon } from "../icons";
 
-export function ContactInfo({ chat, onClose }: { chat: ChatSummary; onClose: () => void }) {
+export function ContactInfo({ chat, onClose, showCodeAtOpen = false }: { chat: ChatSummary; onClose: () => void; showCodeAtOpen?: boolean }) {
   const [code, setCode] = useState<{ groups: string[]; qr: Uint8Array } | null | "loading">("loading");
-  const [showCode, setShowCode] = useState(false);
+  const [showCode, setShowCode] = useState(showCodeAtOpen);
   const [note, setNote] = useState("");
   const name = chat.peer.name || formatPhone(chat.peer.phone);
 
@@ -26,7 +26,8 @@ export function ContactInfo({ chat, onClose }: { chat: ChatSummary; onClose: () 
     return () => {
       live = false;
     };
-  }, [chat.id]);
+    // A change of the code (needsAck) while the panel is open shows the new one.
+  }, [chat.id, chat.needsAck]);
 
   return (
     <aside className="contact-info" aria-label="Contact info">

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { engine } from "@/lib/chat/engine";
 import { formatPhone, lastSeenLabel, type ChatMessage } from "@/lib/chat/model";
 import { useChatState } from "@/lib/chat/state";
-import { BackIcon, DefaultAvatar, PhoneIcon, SearchIcon, VideoIcon } from "../icons";
+import { BackIcon, DefaultAvatar, LockIcon, PhoneIcon, SearchIcon, VideoIcon } from "../icons";
 import { Menu, type MenuItem } from "../Menu";
 import { Composer } from "./Composer";
 import { ContactInfo } from "./ContactInfo";
@@ -35,6 +35,12 @@ export function Conversation({ chatId, onBack }: { chatId: string; onBack: () =>
   const draft = useChatState((s) => s.drafts[chatId] ?? "");
   const e2e = useChatState((s) => s.e2e);
   const [info, setInfo] = useState(false);
+  // Bumped by a tap on "security code changed": (re)opens contact info with the code shown.
+  const [codeOpen, setCodeOpen] = useState(0);
+  const onNotice = useCallback(() => {
+    setCodeOpen((n) => n + 1);
+    setInfo(true);
+  }, []);
   const [replyTo, setReplyTo] = useState<ChatMessage | null>(null);
   useEffect(() => setReplyTo(null), [chatId]);
   const now = useNow(typingUntil > Date.now());
@@ -144,18 +150,25 @@ export function Conversation({ chatId, onBack }: { chatId: string; onBack: () =>
             onLeftBottom={onLeftBottom}
             onRetry={onRetry}
             menu={menu}
+            onNotice={onNotice}
           />
         ) : (
           <div className="messages-wrap" role="list" aria-label="Messages" aria-busy="true" />
         )}
         {chat.needsAck && (
           <div className="ack-banner" role="alert">
+            <LockIcon size={16} />
             <span>
-              Your security code with {name} changed. Messages you send will wait until you confirm you want to keep chatting.
+              Your security code with {name} changed. Messages you send wait until you acknowledge the new code.
             </span>
-            <button type="button" className="btn btn-primary small-btn" onClick={() => void engine.acknowledgeChange(chatId)}>
-              OK
-            </button>
+            <span className="ack-actions">
+              <button type="button" className="btn btn-secondary small-btn" onClick={onNotice}>
+                Verify
+              </button>
+              <button type="button" className="btn btn-primary small-btn" onClick={() => void engine.acknowledgeChange(chatId)}>
+                Acknowledge
+              </button>
+            </span>
           </div>
         )}
         <Composer
@@ -173,7 +186,7 @@ export function Conversation({ chatId, onBack }: { chatId: string; onBack: () =>
           onTyping={(st) => engine.typing(chatId, st)}
         />
       </section>
-      {info && <ContactInfo chat={chat} onClose={() => setInfo(false)} />}
+      {info && <ContactInfo key={codeOpen} chat={chat} showCodeAtOpen={codeOpen > 0} onClose={() => setInfo(false)} />}
     </div>
   );
 }

@@ -27,9 +27,11 @@ interface Props {
   onLeftBottom: () => void;
   onRetry: (id: string) => void;
   menu: (m: ChatMessage) => MenuItem[];
+  /** A notice was tapped (e.g. "security code changed": show the code). */
+  onNotice?: (m: ChatMessage) => void;
 }
 
-export function MessageList({ chatId, messages, unreadFrom, unreadCount, onAtBottom, onLeftBottom, onRetry, menu }: Props) {
+export function MessageList({ chatId, messages, unreadFrom, unreadCount, onAtBottom, onLeftBottom, onRetry, menu, onNotice }: Props) {
   const now = Date.now();
   const rows = useMemo(() => layoutRows(messages, now, unreadFrom, unreadCount), [messages, unreadFrom, unreadCount]); // eslint-disable-line react-hooks/exhaustive-deps
   const scroller = useRef<HTMLDivElement>(null);
@@ -177,7 +179,7 @@ export function MessageList({ chatId, messages, unreadFrom, unreadCount, onAtBot
               </div>
             ) : (
               <div key={r.key} data-key={r.key} className="msg-slot">
-                <Bubble msg={r.msg} first={r.first} onRetry={onRetry} menu={menu} />
+                <Bubble msg={r.msg} first={r.first} onRetry={onRetry} menu={menu} onNotice={onNotice} />
               </div>
             ),
           )}

@@ -22,7 +22,7 @@ import { auth, type Me as ApiMe } from "../api/auth";
 import { contacts } from "../api/contacts";
 import { messages as msgApi, type DeviceMismatch, type InEnvelope, type OutEnvelope } from "../api/messages";
 import { loadCrypto } from "../crypto/sodium";
-import { fromB64u } from "../crypto/bytes";
+import { fromB64u, toB64u } from "../crypto/bytes";
 import { isCryptoError } from "../crypto/errors";
 import { OPK_BATCH, OPK_LOW_WATER, SPK_ROTATE_MS, parseKeysBundle, toKeysUpload, type PreKeyBundle } from "../crypto/keys";
 import { securityCode as computeCode, combinedIdentityKey } from "../crypto/fingerprint";
@@ -41,6 +41,7 @@ import {
   rotateSignedPreKey,
 } from "../store/keystore";
 import { deleteSession, encryptFor, receiveEnvelope, sessionDevices, startSession } from "../store/sessions";
+import { noteDevices, isSecurityNotice, type DeviceNewsDeps } from "./devices";
 import {
   deleteMessage,
   getChat,
@@ -54,7 +55,15 @@ import {
   setMessageStatus,
   setSetting,
 } from "../store/messages";
-import { acknowledgeIdentityChange, canSendTo, listKnownIdentities, markVerified as storeVerified } from "../store/trust";
+import {
+  acknowledgeIdentityChange,
+  canSendTo,
+  currentDeviceKeys,
+  getContactTrust,
+  getKnownIdentity,
+  markVerified as storeVerified,
+  type DeviceNews,
+} from "../store/trust";
 import { signedOut } from "../session/session";
 import { createWsClient, type WsClient, type WsEvent } from "../ws/client";
 import { plainText } from "../format/parse";
@@ -120,7 +129,9 @@ function toView(m: StoredMessage): ChatMessage {
   const body = m.body as Partial<TextBody> | null;
   const out = m.sender.u === me?.id;
   if (m.kind === "system") {
-    return { id: m.id, chatId: m.chatId, dir: "system", text: String(body?.text ?? ""), sentAt: m.sentAt, status: "read", seq: seq++ };
+    const view: ChatMessage = { id: m.id, chatId: m.chatId, dir: "system", text: String(body?.text ?? ""), sentAt: m.sentAt, status: "read", seq: seq++ };
+    if (isSecurityNotice(m)) view.notice = "security";
+    return view;
   }
   return {
     id: m.id,
@@ -233,10 +244,10 @@ async function loadChats() {
     if (d) drafts[c.id] = d.text;
   }
   for (const sm of summaries) {
-    const ids = await listKnownIdentities(db!, sm.peer.userId);
-    if (ids.length > 0) {
-      sm.verified = ids.every((k) => k.verified);
-      sm.needsAck = ids.some((k) => k.verified && k.changed);
+    const t = await getContactTrust(db!, sm.peer.userId);
+    if (t) {
+      sm.verified = t.verified;
+      sm.needsAck = t.holdSends;
     }
   }
   setChatState({ chats: sortChats(summaries.map(withRemote)), drafts });
@@ -492,7 +503,7 @@ async function onEnvelope(e: InEnvelope): Promise<boolean> {
       },
     });
     if (r.status === "duplicate" || !r.message) return true;
-    if (r.identity === "changed" && !fromMe) await securityChanged(e.chat_id, e.from.user, r.message.sentAt - 1);
+    if (r.identity !== "same") await learnFromEnvelope(e.from.user, e.from.device, r.message.sentAt - 1);
     const b = r.plaintext.body as TextBody;
     const peerId = fromMe ? b.to : e.from.user;
     if (!fromMe && (b.name || b.phone)) {
@@ -653,20 +664,41 @@ function scheduleFlush() {
   flushDelay = Math.min(flushDelay * 2, 30_000);
 }
 
+let flushAgain = false;
+
 async function flushOutbox(): Promise<void> {
-  if (flushing || !db || !me) return;
+  if (flushing) {
+    flushAgain = true; // e.g. Acknowledge while a flush runs: go round once more after it
+    return;
+  }
+  if (!db || !me) return;
   if (getChatState().e2e !== "ready") return;
   flushing = true;
+  flushAgain = false;
+  // Chats whose messages wait for "Acknowledge": skipped, their order kept; other chats go on.
+  const held = new Set<string>();
   try {
-    while (outbox.length > 0 && db) {
-      const id = outbox[0]!;
+    let i = 0;
+    while (i < outbox.length && db) {
+      const id = outbox[i]!;
       const stored = await db.get("messages", id);
       if (!stored) {
-        outbox.shift();
+        outbox.splice(i, 1);
         continue;
       }
-      if (getChatState().chats.find((c) => c.id === stored.chatId)?.needsAck) break; // waits for acknowledgement
+      if (held.has(stored.chatId) || getChatState().chats.find((c) => c.id === stored.chatId)?.needsAck) {
+        if (!held.has(stored.chatId)) markQueued(stored.chatId, id);
+        held.add(stored.chatId);
+        i++;
+        continue;
+      }
       const result = await deliver(stored);
+      if (result === "held") {
+        held.add(stored.chatId);
+        markQueued(stored.chatId, id);
+        i++;
+        continue;
+      }
       if (result === "offline") {
         const m = findMessage(id);
         if (m) putMessage({ ...m, status: advanceStatus(m.status, "queued") === m.status ? m.status : "queued" });
@@ -675,7 +707,7 @@ async function flushOutbox(): Promise<void> {
         break; // keep order: everything after waits too
       }
       flushDelay = 1000;
-      outbox.shift();
+      outbox.splice(i, 1);
       await setSetting(db, OUTBOX_KEY, outbox);
       if (result === "failed") {
         await setMessageStatus(db, id, "failed");
@@ -689,6 +721,7 @@ async function flushOutbox(): Promise<void> {
   } finally {
     flushing = false;
   }
+  if (flushAgain) void flushOutbox();
 }
 
 function markQueued(chatId: string, fromId: string) {
@@ -713,52 +746,67 @@ function refreshPreview(chatId: string) {
   );
 }
 
-/** Fetches bundles and starts sessions with these devices of a user (all when devices is "*"). */
-async function fetchSessions(userId: string, devices: number[] | "*"): Promise<void> {
+/**
+ * Fetches bundles and starts sessions with these devices of a user (all when
+ * devices is "*"), and tells the trust store what it learned (with `removed`,
+ * devices a send found gone), which may show "security code changed".
+ */
+async function fetchSessions(userId: string, devices: number[] | "*", removed: number[] = [], at = Date.now()): Promise<void> {
+  const own = userId === me!.id;
+  const keyOf = (b: PreKeyBundle) => ({ deviceId: b.deviceId, ikSig: toB64u(b.ikSig) });
+  const notSelf = (d: number) => !(own && d === me!.device.id);
   if (devices === "*") {
     const raw = (await auth.bundlesRaw(userId, "*")) as { devices?: number[]; bundles?: unknown[] };
     const list = Array.isArray(raw.devices) ? raw.devices.filter((d) => typeof d === "number") : [];
-    const bundles = parseKeysBundle({ devices: raw.bundles ?? [] });
-    const own = userId === me!.id;
-    deviceLists.set(
-      userId,
-      list.filter((d) => !(own && d === me!.device.id)),
-    );
+    const bundles = parseKeysBundle({ devices: raw.bundles ?? [] }).filter((b) => notSelf(b.deviceId));
+    deviceLists.set(userId, list.filter(notSelf));
     const have = new Set(await sessionDevices(db!, userId));
-    for (const b of bundles) if (!have.has(b.deviceId) && !(own && b.deviceId === me!.device.id)) await startSessionWith(userId, b);
+    for (const b of bundles) if (!have.has(b.deviceId)) await startSession(db!, userId, b);
+    await learnDevices(userId, { list: list.filter(notSelf), keys: bundles.map(keyOf) }, at);
     return;
   }
+  const keys: { deviceId: number; ikSig: string }[] = [];
   for (const d of devices) {
     const raw = (await auth.bundlesRaw(userId, d)) as { bundles?: unknown[] };
-    for (const b of parseKeysBundle({ devices: raw.bundles ?? [] })) await startSessionWith(userId, b);
+    for (const b of parseKeysBundle({ devices: raw.bundles ?? [] })) {
+      await startSession(db!, userId, b);
+      keys.push(keyOf(b));
+    }
   }
+  await learnDevices(userId, { removed, keys }, at);
 }
 
-async function startSessionWith(userId: string, b: PreKeyBundle) {
-  const check = await startSession(db!, userId, b);
-  if (check === "changed" && userId !== me!.id) {
-    for (const c of getChatState().chats.filter((x) => x.peer.userId === userId)) await securityChanged(c.id, userId, Date.now());
-  }
-}
-
-/** "Your security code with X changed" in the chat; a verified contact also needs an acknowledgement before sending. */
-async function securityChanged(chatId: string, userId: string, at: number) {
-  if (!db) return;
-  const name = peers.get(userId)?.name || peers.get(userId)?.phone || "this contact";
-  const m: StoredMessage = {
-    id: `sys-${crypto.randomUUID()}`,
-    chatId,
-    sender: { u: userId, d: 0 },
-    sentAt: at,
-    receivedAt: Date.now(),
-    kind: "system",
-    body: { text: `Your security code with ${name} changed. Tap to verify.` },
-    status: "read",
+function learnDevices(userId: string, news: DeviceNews, at: number) {
+  const deps: DeviceNewsDeps = {
+    db: db!,
+    me: me!.id,
+    chatsWith: (u) => getChatState().chats.filter((c) => c.peer.userId === u).map((c) => c.id),
+    nameOf: (u) => peers.get(u)?.name || peers.get(u)?.phone || "this contact",
+    show: (m) => {
+      if (getChatState().messages[m.chatId]) putMessage(toView(m));
+    },
+    changed: (chatId, hold) => patchChat(chatId, (c) => ({ ...c, needsAck: hold, verified: false })),
   };
-  await storeMessage(db, m);
-  if (getChatState().messages[chatId]) putMessage(toView(m));
-  const blocked = !(await canSendTo(db, userId));
-  patchChat(chatId, (c) => ({ ...c, needsAck: blocked, verified: blocked ? c.verified : false }));
+  return noteDevices(deps, userId, news, at);
+}
+
+/**
+ * A prekey message from a device we had no key for. From someone we already
+ * know, fetch their whole list: a reinstall is also a device gone, and both
+ * should make one change. Offline, at least the new key counts.
+ */
+async function learnFromEnvelope(userId: string, deviceId: number, at: number) {
+  const k = await getKnownIdentity(db!, userId, deviceId);
+  if (!k) return;
+  if (await getContactTrust(db!, userId)) {
+    try {
+      await fetchSessions(userId, "*", [], at);
+      return;
+    } catch (e) {
+      log("device list", e instanceof ApiError ? e.code : String(e));
+    }
+  }
+  await learnDevices(userId, { keys: [{ deviceId, ikSig: k.ikSig }] }, at);
 }
 
 /** The user saw the change: the new key is trusted (unverified) and sending resumes. */
@@ -770,7 +818,7 @@ export async function acknowledgeChange(chatId: string): Promise<void> {
   void flushOutbox();
 }
 
-type DeliverResult = "sent" | "offline" | "failed";
+type DeliverResult = "sent" | "offline" | "failed" | "held";
 
 async function deliver(m: StoredMessage): Promise<DeliverResult> {
   const body = m.body as { text: string; to: string; replyTo?: TextBody["replyTo"] };
@@ -781,7 +829,10 @@ async function deliver(m: StoredMessage): Promise<DeliverResult> {
   await loadCrypto();
   for (let attempt = 0; attempt < 4; attempt++) {
     try {
-      for (const u of [peer, me!.id]) if (!deviceLists.has(u)) await fetchSessions(u, "*");
+      // A change learnt while sending m is noted just before m, the first message it holds.
+      for (const u of [peer, me!.id]) if (!deviceLists.has(u)) await fetchSessions(u, "*", [], m.sentAt - 1);
+      // A verified contact's code changed (learned just now or earlier): wait for the user.
+      if (!(await canSendTo(db!, peer))) return "held";
       const targets: Address[] = [];
       for (const u of [peer, me!.id]) for (const d of deviceLists.get(u) ?? []) targets.push({ u, d });
       const envelopes: OutEnvelope[] = [];
@@ -807,7 +858,7 @@ async function deliver(m: StoredMessage): Promise<DeliverResult> {
           return "offline";
         }
         if ((e.status === 409 || e.status === 410) && e.body) {
-          await repairDevices(e.body as unknown as DeviceMismatch);
+          await repairDevices(e.body as unknown as DeviceMismatch, m.sentAt - 1);
           continue;
         }
         if (e.status === 401) {
@@ -831,7 +882,7 @@ async function deliver(m: StoredMessage): Promise<DeliverResult> {
   return "failed";
 }
 
-async function repairDevices(d: DeviceMismatch) {
+async function repairDevices(d: DeviceMismatch, at: number) {
   for (const x of d.stale_devices ?? []) {
     await deleteSession(db!, { u: x.user, d: x.device });
     deviceLists.set(x.user, (deviceLists.get(x.user) ?? []).filter((n) => n !== x.device));
@@ -844,11 +895,15 @@ async function repairDevices(d: DeviceMismatch) {
     const list = deviceLists.get(x.user) ?? [];
     if (!list.includes(x.device)) deviceLists.set(x.user, [...list, x.device]);
   }
-  const users = new Set([...(d.missing_devices ?? [])].map((x) => x.user));
-  for (const u of users) {
+  // One step per user, so a reinstall (one device gone, a new one) is one change of the security code.
+  const gone = [...(d.stale_devices ?? []), ...(d.extra_devices ?? [])];
+  const missing = d.missing_devices ?? [];
+  for (const u of new Set([...gone, ...missing].map((x) => x.user))) {
     await fetchSessions(
       u,
-      (d.missing_devices ?? []).filter((x) => x.user === u).map((x) => x.device),
+      missing.filter((x) => x.user === u).map((x) => x.device),
+      gone.filter((x) => x.user === u).map((x) => x.device),
+      at,
     );
   }
 }
@@ -1049,9 +1104,13 @@ export async function securityCodeDetails(chatId: string): Promise<{ groups: str
   await loadCrypto();
   const own = await getIdentity(db);
   if (!own) return null;
-  const theirs = await listKnownIdentities(db, peer);
+  // The code is over both users' current devices: bring both lists up to date first (this may
+  // itself reveal a change); offline, what we know.
+  for (const u of [peer, me.id]) await fetchSessions(u, "*").catch(() => undefined);
+  if (!db || !me) return null;
+  const theirs = await currentDeviceKeys(db, peer);
   if (theirs.length === 0) return null;
-  const mine = await listKnownIdentities(db, me.id);
+  const mine = (await currentDeviceKeys(db, me.id)).filter((k) => k.deviceId !== me!.device.id);
   const code = computeCode(
     { id: me.id, key: combinedIdentityKey([own.identity.ikSig.pub, ...mine.map((k) => fromB64u(k.ikSig))]) },
     { id: peer, key: combinedIdentityKey(theirs.map((k) => fromB64u(k.ikSig))) },
@@ -1063,7 +1122,9 @@ export async function markVerified(chatId: string, verified: boolean): Promise<v
   const peer = chatPeer(chatId);
   if (!db || !peer) return;
   await storeVerified(db, peer, verified);
-  patchChat(chatId, (c) => ({ ...c, verified }));
+  // Verifying the new code also answers a pending "security code changed".
+  patchChat(chatId, (c) => ({ ...c, verified, needsAck: verified ? false : c.needsAck }));
+  if (verified) void flushOutbox();
 }
 
 export async function block(chatId: string, on = true): Promise<void> {

@@ -25,6 +25,8 @@ export interface ChatMessage {
   seq: number;
   /** The message this one replies to (WhatsApp's quote). */
   replyTo?: ReplyRef;
+  /** A system notice of this kind ("security": the contact's security code changed; opens the code). */
+  notice?: "security";
 }
 
 export interface ReplyRef {

@@ -14,7 +14,7 @@ import type { SenderKeyState } from "../crypto/senderkeys";
 import type { Address, SessionRecord } from "../crypto/session";
 
 export const DB_NAME = "parley";
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** This device's identity and counters (one record, key "self"). */
 export interface OwnIdentity {
@@ -27,7 +27,11 @@ export interface OwnIdentity {
   createdAt: number;
 }
 
-/** A contact device's identity as first seen, with trust flags. */
+/**
+ * A contact device's identity key as first seen (and the previous one if the
+ * same device id ever showed another). The trust flags of a contact are in
+ * ContactTrust; `verified` / `changed` here are kept for old records only.
+ */
 export interface KnownIdentity {
   userId: string;
   deviceId: number;
@@ -39,6 +43,31 @@ export interface KnownIdentity {
   /** The key changed since first seen / last acknowledged: show "security code changed". */
   changed: boolean;
   previousIkSig: string | null;
+}
+
+/** One device's identity key as the security code sees it. */
+export interface DeviceKey {
+  deviceId: number;
+  ikSig: string;
+}
+
+/**
+ * What we trust about one user (a contact, or ourselves for our other
+ * devices): the identity keys of their current devices, over which the
+ * security code is computed, and the user's verification (e2e.md "Security
+ * code"). Created when we first learn one of their keys.
+ */
+export interface ContactTrust {
+  userId: string;
+  /** Current devices with keys, sorted by device id. */
+  devices: DeviceKey[];
+  /** We have seen their complete device list at least once (not only single devices). */
+  listed: boolean;
+  /** The user compared the security code of the current set. */
+  verified: boolean;
+  /** The set changed while verified: sending waits until the user acknowledges. */
+  holdSends: boolean;
+  updatedAt: number;
 }
 
 export interface StoredSession {
@@ -108,6 +137,7 @@ export interface ParleySchema extends DBSchema {
   prekeys: { key: number; value: OneTimePreKeyJson };
   signedPrekeys: { key: number; value: SignedPreKeyJson };
   identities: { key: [string, number]; value: KnownIdentity; indexes: { byUser: string } };
+  trust: { key: string; value: ContactTrust };
   sessions: { key: [string, number]; value: StoredSession; indexes: { byUser: string } };
   senderKeys: {
     key: [string, string, number, string];
@@ -127,7 +157,7 @@ export type StoreName = Parameters<ParleyDB["transaction"]>[0] & string;
 
 export async function openStore(name: string = DB_NAME): Promise<ParleyDB> {
   const db = await openDB<ParleySchema>(name, DB_VERSION, {
-    upgrade(up, oldVersion) {
+    upgrade(up, oldVersion, _newVersion, tx) {
       if (oldVersion < 1) {
         up.createObjectStore("identity", { keyPath: "key" });
         up.createObjectStore("prekeys", { keyPath: "id" });
@@ -144,7 +174,28 @@ export async function openStore(name: string = DB_NAME): Promise<ParleyDB> {
         up.createObjectStore("drafts", { keyPath: "chatId" });
         up.createObjectStore("settings", { keyPath: "key" });
       }
-      // Later versions: `if (oldVersion < 2) { … }` here, never edit the steps above.
+      if (oldVersion < 2) {
+        // Per-user trust; seeded from the known identities of version 1 (all of them current).
+        const trust = up.createObjectStore("trust", { keyPath: "userId" });
+        void tx
+          .objectStore("identities")
+          .getAll()
+          .then((all) => {
+            const byUser = new Map<string, KnownIdentity[]>();
+            for (const k of all) byUser.set(k.userId, [...(byUser.get(k.userId) ?? []), k]);
+            for (const [userId, ks] of byUser) {
+              void trust.put({
+                userId,
+                devices: ks.map((k) => ({ deviceId: k.deviceId, ikSig: k.ikSig })).sort((a, b) => a.deviceId - b.deviceId),
+                listed: false,
+                verified: ks.every((k) => k.verified),
+                holdSends: ks.some((k) => k.verified && k.changed),
+                updatedAt: Date.now(),
+              });
+            }
+          });
+      }
+      // Later versions: `if (oldVersion < 3) { … }` here, never edit the steps above.
     },
   });
   // Let a newer tab upgrade the schema instead of blocking it.

@@ -26,7 +26,7 @@ describe("schema", () => {
   it("has every store of e2e.md", async () => {
     const db = await fresh();
     expect([...db.objectStoreNames].sort()).toEqual(
-      ["chats", "deviceLists", "drafts", "identities", "identity", "messages", "prekeys", "seenEnvelopes", "senderKeys", "sessions", "settings", "signedPrekeys"].sort(),
+      ["chats", "deviceLists", "drafts", "identities", "identity", "messages", "prekeys", "seenEnvelopes", "senderKeys", "sessions", "settings", "signedPrekeys", "trust"].sort(),
     );
     db.close();
   });
