@@ -1,0 +1,173 @@
+/*
+ * Voice and video calls between real browsers (issue 7): two people register
+ * through the UI and chat, then call each other through the real stack, in
+ * the loopback-only network namespace tests/run-all makes (only 127.0.0.1
+ * candidates). Chromium's fake camera and microphone stand in for devices;
+ * media is proven with getStats through the app's call debug hook.
+ */
+import { mkdirSync } from "node:fs";
+import type { Page } from "@playwright/test";
+import { freshPhone, login, register } from "./accounts";
+import {
+  CALL_ARGS,
+  callScreen,
+  debug,
+  incoming,
+  inChat,
+  openChatWith,
+  person,
+  ready,
+  samplesOver,
+  send,
+  startChat,
+  videoWidth,
+  type Person,
+} from "./call-helpers";
+import { ARTIFACTS, DESKTOP, PHONE, expect, test } from "./fixtures";
+
+test.use({
+  launchOptions: {
+    executablePath: process.env.PARLEY_CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--disable-gpu",
+      "--disable-quic",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--no-sandbox",
+      "--disable-dev-shm-usage",
+      "--ignore-certificate-errors",
+      ...CALL_ARGS,
+    ],
+  },
+});
+
+async function shot(p: Page, name: string) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await p.screenshot({ path: `${ARTIFACTS}/${name}.png`, animations: "disabled" });
+}
+
+test.describe("calls between two people", () => {
+  test.describe.configure({ mode: "serial" });
+  test.setTimeout(120_000);
+
+  let a: Person;
+  let b: Person;
+  const phoneA = freshPhone();
+  const phoneB = freshPhone();
+
+  test.beforeAll(async ({ browser }) => {
+    test.setTimeout(120_000);
+    a = await person(browser);
+    b = await person(browser);
+    await register(a.page, "Alice", phoneA);
+    await register(b.page, "Bob", phoneB);
+    await Promise.all([ready(a.page), ready(b.page)]);
+    await startChat(a.page, phoneB);
+    await send(a.page, "Hi Bob, calling you in a second");
+    await expect(b.page.getByRole("list", { name: "Chat list" }).getByRole("listitem").filter({ hasText: "Alice" })).toBeVisible({ timeout: 15_000 });
+    await openChatWith(b.page, "Alice");
+  });
+
+  test.afterAll(async () => {
+    await a?.ctx.close();
+    await b?.ctx.close();
+  });
+
+  test("video call A→B: both see each other, mute and camera off reach B, both logs show it", async () => {
+    await a.page.getByRole("button", { name: "Video call", exact: true }).click();
+    await expect(callScreen(a.page)).toHaveAttribute("data-call-state", /calling|ringing/);
+    await expect(callScreen(a.page)).toContainText("Bob");
+    await expect(callScreen(a.page)).toHaveAttribute("data-call-state", "ringing", { timeout: 10_000 });
+    await expect(callScreen(a.page)).toContainText("Ringing…");
+
+    const dialog = incoming(b.page);
+    await expect(dialog).toBeVisible({ timeout: 10_000 });
+    await expect(dialog).toContainText("Alice");
+    await expect(dialog).toContainText("Video call");
+    await shot(a.page, "call-outgoing-ringing-desktop-1440x900-light");
+    await shot(b.page, "call-incoming-desktop-1440x900-light");
+
+    await dialog.getByRole("button", { name: "Accept" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(callScreen(b.page)).toHaveAttribute("data-call-state", "active", { timeout: 15_000 });
+    await expect(callScreen(a.page)).toHaveAttribute("data-call-state", "active", { timeout: 15_000 });
+
+    // Both see the other's video: a decoded frame, and inbound bytes still growing.
+    await expect.poll(() => videoWidth(b.page, "Alice's video"), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => videoWidth(a.page, "Bob's video"), { timeout: 15_000 }).toBeGreaterThan(0);
+    for (const p of [a.page, b.page]) {
+      const [s1, s2] = await samplesOver(p, 1500);
+      expect(s2.inVideo.bytes).toBeGreaterThan(s1.inVideo.bytes);
+      expect(s2.inVideo.framesDecoded).toBeGreaterThan(s1.inVideo.framesDecoded);
+      expect(s2.inAudio.bytes).toBeGreaterThan(s1.inAudio.bytes);
+      // Loopback only: host candidates on both ends (no relay needed here).
+      expect(s2.localType).toBeDefined();
+    }
+    const firstFrame = (await debug(b.page)).acceptToFirstFrameMs;
+    console.log(`accept → first remote frame on B: ${firstFrame} ms`);
+    expect(firstFrame).not.toBeNull();
+    await expect(callScreen(a.page).getByRole("timer", { name: "Call duration" })).toHaveText(/^\d\d:\d\d$/);
+    await expect(callScreen(a.page).getByRole("img", { name: /^Network quality: (good|fair|poor)$/ })).toBeVisible({ timeout: 5_000 });
+    await shot(a.page, "call-video-desktop-1440x900-light");
+
+    // Mute: B's inbound audio energy from A stops growing (the fake microphone beeps all the time).
+    const [e1, e2] = await samplesOver(b.page, 2000);
+    expect(e2.inAudio.totalAudioEnergy).toBeGreaterThan(e1.inAudio.totalAudioEnergy);
+    await a.page.getByRole("button", { name: "Mute", exact: true }).click();
+    await expect(a.page.getByRole("button", { name: "Unmute", exact: true })).toBeVisible();
+    await b.page.waitForTimeout(1200);
+    const [m1, m2] = await samplesOver(b.page, 2000);
+    expect(m2.inAudio.totalAudioEnergy - m1.inAudio.totalAudioEnergy).toBeLessThan(1e-6);
+    // Audio packets still flow (silence), so the call itself is intact.
+    expect(m2.inAudio.packetsReceived).toBeGreaterThan(m1.inAudio.packetsReceived);
+    await a.page.getByRole("button", { name: "Unmute", exact: true }).click();
+    await expect.poll(async () => {
+      const [u1, u2] = await samplesOver(b.page, 1500);
+      return u2.inAudio.totalAudioEnergy - u1.inAudio.totalAudioEnergy;
+    }, { timeout: 10_000 }).toBeGreaterThan(0);
+
+    // Camera off: B decodes no more frames from A.
+    await a.page.getByRole("button", { name: "Turn camera off", exact: true }).click();
+    await expect(a.page.getByRole("button", { name: "Turn camera on", exact: true })).toBeVisible();
+    await b.page.waitForTimeout(1200);
+    const [f1, f2] = await samplesOver(b.page, 2000);
+    expect(f2.inVideo.framesDecoded - f1.inVideo.framesDecoded).toBeLessThanOrEqual(0);
+    // …while A still decodes B's.
+    const [g1, g2] = await samplesOver(a.page, 1500);
+    expect(g2.inVideo.framesDecoded).toBeGreaterThan(g1.inVideo.framesDecoded);
+    await a.page.getByRole("button", { name: "Turn camera on", exact: true }).click();
+    await expect.poll(async () => {
+      const [h1, h2] = await samplesOver(b.page, 1500);
+      return h2.inVideo.framesDecoded - h1.inVideo.framesDecoded;
+    }, { timeout: 10_000 }).toBeGreaterThan(0);
+
+    await a.page.waitForTimeout(1500); // a call of a couple of seconds at least
+    await a.page.getByRole("button", { name: "End call", exact: true }).click();
+    await expect(callScreen(a.page)).toHaveAttribute("data-call-state", "ended");
+    await expect(callScreen(b.page)).toHaveAttribute("data-call-state", "ended", { timeout: 10_000 });
+    await expect(callScreen(b.page)).toContainText("Call ended");
+    await expect(callScreen(a.page)).toBeHidden({ timeout: 10_000 });
+    await expect(callScreen(b.page)).toBeHidden({ timeout: 10_000 });
+
+    // Both logs: the call, its direction, and a duration.
+    for (const [p, who, dir] of [
+      [a.page, "Bob", "Outgoing"],
+      [b.page, "Alice", "Incoming"],
+    ] as const) {
+      await p.getByRole("tab", { name: "Calls" }).click();
+      const entry = p.getByRole("list", { name: "Recent calls" }).getByRole("listitem").filter({ hasText: who }).first();
+      await expect(entry).toContainText(dir, { timeout: 10_000 });
+      await expect(entry.getByRole("img", { name: "Video call" })).toBeVisible();
+      await expect(entry.locator(".call-duration")).toHaveText(/^\d+:\d\d$/);
+      const secs = (await entry.locator(".call-duration").innerText()).split(":").map(Number);
+      expect(secs[0]! * 60 + secs[1]!).toBeGreaterThanOrEqual(3);
+      await expect(entry.getByRole("button", { name: `Call ${who} back` })).toBeVisible();
+    }
+    expect(await a.csp()).toEqual([]);
+    expect(await b.csp()).toEqual([]);
+    expect(a.errors).toEqual([]);
+    expect(b.errors).toEqual([]);
+  });
+});
