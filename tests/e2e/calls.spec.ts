@@ -170,4 +170,127 @@ test.describe("calls between two people", () => {
     expect(a.errors).toEqual([]);
     expect(b.errors).toEqual([]);
   });
+
+  test("missed call: nobody answers, both sides say so, B gets a missed-call badge", async () => {
+    await openChatWith(a.page, "Bob");
+    await openChatWith(b.page, "Alice");
+    await a.page.getByRole("button", { name: "Voice call", exact: true }).click();
+    await expect(incoming(b.page)).toBeVisible({ timeout: 10_000 });
+    await expect(incoming(b.page)).toContainText("Voice call");
+    // The test stack rings for PARLEY_CALL_RING_TIMEOUT (10 s in tests/run-all), then the server ends it.
+    await expect(callScreen(a.page)).toHaveAttribute("data-call-state", "ended", { timeout: 30_000 });
+    await expect(callScreen(a.page)).toContainText("No answer");
+    await expect(incoming(b.page)).toBeHidden();
+    const callsTab = b.page.getByRole("tab", { name: "Calls" });
+    await expect(b.page.locator("#tab-calls-badge")).toHaveText("1");
+    await expect(callsTab).toHaveAccessibleDescription("1 missed");
+    await callsTab.click();
+    const entry = b.page.getByRole("list", { name: "Recent calls" }).getByRole("listitem").first();
+    await expect(entry).toContainText("Alice");
+    await expect(entry).toContainText("Missed");
+    await expect(entry.getByRole("img", { name: "Voice call" })).toBeVisible();
+    await expect(entry.locator(".call-duration")).toHaveCount(0);
+    // Opening the tab cleared the badge.
+    await expect(b.page.locator("#tab-calls-badge")).toHaveCount(0);
+    await a.page.getByRole("tab", { name: "Calls" }).click();
+    await expect(a.page.getByRole("list", { name: "Recent calls" }).getByRole("listitem").first()).toContainText("Outgoing");
+  });
+
+  test("declined call: A sees Declined", async () => {
+    await openChatWith(a.page, "Bob");
+    await a.page.getByRole("button", { name: "Video call", exact: true }).click();
+    await expect(incoming(b.page)).toBeVisible({ timeout: 10_000 });
+    await incoming(b.page).getByRole("button", { name: "Decline", exact: true }).click();
+    await expect(incoming(b.page)).toBeHidden();
+    await expect(callScreen(a.page)).toHaveAttribute("data-call-state", "ended", { timeout: 10_000 });
+    await expect(callScreen(a.page)).toContainText("Declined");
+  });
+
+  test("decline with a quick reply: the text arrives in A's chat as a message", async () => {
+    await openChatWith(a.page, "Bob");
+    await a.page.getByRole("button", { name: "Voice call", exact: true }).click();
+    const dialog = incoming(b.page);
+    await expect(dialog).toBeVisible({ timeout: 10_000 });
+    await dialog.getByRole("button", { name: "Decline with message" }).click();
+    await expect(dialog.getByRole("button", { name: "Can't talk now. What's up?" })).toBeVisible();
+    await shot(b.page, "call-incoming-replies-desktop-1440x900-light");
+    await dialog.getByRole("button", { name: "I'll call you right back." }).click();
+    await expect(dialog).toBeHidden();
+    await expect(callScreen(a.page)).toContainText("Declined", { timeout: 10_000 });
+    await expect(callScreen(a.page)).toBeHidden({ timeout: 10_000 });
+    await expect(inChat(a.page, "I'll call you right back.")).toBeVisible({ timeout: 15_000 });
+    // A custom reply too.
+    await a.page.getByRole("button", { name: "Voice call", exact: true }).click();
+    await expect(dialog).toBeVisible({ timeout: 10_000 });
+    await dialog.getByRole("button", { name: "Decline with message" }).click();
+    await dialog.getByRole("button", { name: "Write your own…" }).click();
+    await dialog.getByRole("textbox", { name: "Your message" }).fill("In a meeting until 5");
+    await dialog.getByRole("button", { name: "Send and decline" }).click();
+    await expect(inChat(a.page, "In a meeting until 5")).toBeVisible({ timeout: 15_000 });
+    await expect(callScreen(a.page)).toBeHidden({ timeout: 10_000 });
+  });
+
+  test("busy: B is in a call with C, A calls B and sees Busy", async ({ browser }) => {
+    const c = await person(browser);
+    try {
+      const phoneC = freshPhone();
+      await register(c.page, "Carol", phoneC);
+      await ready(c.page);
+      await startChat(c.page, phoneB);
+      await send(c.page, "Carol here");
+      await c.page.getByRole("button", { name: "Voice call", exact: true }).click();
+      await expect(incoming(b.page)).toContainText("Carol", { timeout: 10_000 });
+      await incoming(b.page).getByRole("button", { name: "Accept" }).click();
+      await expect(callScreen(b.page)).toHaveAttribute("data-call-state", "active", { timeout: 15_000 });
+      await expect(callScreen(c.page)).toHaveAttribute("data-call-state", "active", { timeout: 15_000 });
+      await expect(callScreen(b.page)).toHaveAttribute("data-media", "voice");
+      await shot(b.page, "call-voice-desktop-1440x900-light");
+
+      await openChatWith(a.page, "Bob");
+      await a.page.getByRole("button", { name: "Voice call", exact: true }).click();
+      await expect(callScreen(a.page)).toHaveAttribute("data-call-state", "ended", { timeout: 10_000 });
+      await expect(callScreen(a.page)).toContainText("Busy");
+      // B's call with C goes on, undisturbed.
+      await expect(callScreen(b.page)).toHaveAttribute("data-call-state", "active");
+      await expect(incoming(b.page)).toHaveCount(0);
+      const [s1, s2] = await samplesOver(b.page, 1500);
+      expect(s2.inAudio.bytes).toBeGreaterThan(s1.inAudio.bytes);
+      await c.page.getByRole("button", { name: "End call", exact: true }).click();
+      await expect(callScreen(b.page)).toHaveAttribute("data-call-state", "ended", { timeout: 10_000 });
+      expect(c.errors).toEqual([]);
+    } finally {
+      await c.ctx.close();
+    }
+  });
+
+  test("callee with two devices: both ring, the one that accepts takes the call, the other stops", async ({ browser }) => {
+    const b2 = await person(browser);
+    try {
+      await login(b2.page, phoneB);
+      await ready(b2.page);
+      await openChatWith(a.page, "Bob");
+      await a.page.getByRole("button", { name: "Video call", exact: true }).click();
+      await expect(incoming(b.page)).toBeVisible({ timeout: 10_000 });
+      await expect(incoming(b2.page)).toBeVisible({ timeout: 10_000 });
+      await expect(incoming(b2.page)).toContainText("Alice");
+      await incoming(b2.page).getByRole("button", { name: "Accept" }).click();
+      await expect(incoming(b.page)).toBeHidden({ timeout: 10_000 });
+      await expect(b.page.getByText("Answered on another device")).toBeVisible();
+      await expect(callScreen(b2.page)).toHaveAttribute("data-call-state", "active", { timeout: 15_000 });
+      await expect(callScreen(a.page)).toHaveAttribute("data-call-state", "active", { timeout: 15_000 });
+      await expect.poll(() => videoWidth(a.page, "Bob's video"), { timeout: 15_000 }).toBeGreaterThan(0);
+      await expect.poll(() => videoWidth(b2.page, "Alice's video"), { timeout: 15_000 }).toBeGreaterThan(0);
+      await b2.page.getByRole("button", { name: "End call", exact: true }).click();
+      await expect(callScreen(a.page)).toHaveAttribute("data-call-state", "ended", { timeout: 10_000 });
+      // The first device never joined the media: it has no call on screen.
+      await expect(callScreen(b.page)).toBeHidden({ timeout: 10_000 });
+      expect(b2.errors).toEqual([]);
+    } finally {
+      await b2.ctx.close();
+    }
+    expect(a.errors).toEqual([]);
+    expect(b.errors).toEqual([]);
+    expect(await a.csp()).toEqual([]);
+    expect(await b.csp()).toEqual([]);
+  });
 });

@@ -19,6 +19,7 @@ import {
   type CallView,
 } from "@/lib/rtc/calls";
 import { CallVideo } from "./CallVideo";
+import { usePeerName } from "./useCalls";
 import { CamIcon, CamOffIcon, EndCallIcon, FlipCameraIcon, LockSmallIcon, MicIcon, MicOffIcon, PipIcon, ScreenShareIcon, SignalBars } from "./callIcons";
 
 export function formatDuration(ms: number): string {
@@ -61,7 +62,7 @@ function statusText(c: CallView): string {
 export function CallScreen({ call }: { call: CallView }) {
   const now = useTick(call.phase === "active" || call.phase === "reconnecting");
   const remoteRef = useRef<HTMLVideoElement | null>(null);
-  const name = call.peerName || "Unknown";
+  const name = usePeerName(call);
   const live = call.phase === "active" || call.phase === "reconnecting" || call.phase === "connecting";
   const showRemoteVideo = call.media === "video" && call.remote.camera && !!call.remoteStream && live;
   const showLocalVideo = !!call.local && call.phase !== "ended";

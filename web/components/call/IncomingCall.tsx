@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from "react";
 import { DefaultAvatar } from "../icons";
 import { acceptCall, declineCall, QUICK_REPLIES, type CallView } from "@/lib/rtc/calls";
 import { AcceptCallIcon, CamIcon, EndCallIcon, MessageIcon } from "./callIcons";
+import { usePeerName } from "./useCalls";
 
 export function IncomingCall({ call }: { call: CallView }) {
   const [replies, setReplies] = useState(false);
@@ -16,7 +17,7 @@ export function IncomingCall({ call }: { call: CallView }) {
   const accept = useRef<HTMLButtonElement>(null);
   useEffect(() => accept.current?.focus(), []);
   const kind = call.media === "video" ? "Video call" : "Voice call";
-  const name = call.peerName || "Unknown";
+  const name = usePeerName(call);
   return (
     <div
       className="incoming-call"

@@ -540,24 +540,29 @@ async function ensureStoredChat(chatId: string, peerId: string, at: number): Pro
 }
 
 /** Name and number of someone we only know by id (e.g. a chat started on our other device). */
-const fetchingPeers = new Set<string>();
-async function fetchPeer(userId: string) {
-  if (fetchingPeers.has(userId) || !db) return;
-  fetchingPeers.add(userId);
-  try {
-    const p = await contacts.profile(userId);
-    const known = peers.get(userId);
-    const info: PeerInfo = { ...known, phone: p.phone || known?.phone || "", name: p.contact_name || p.name || known?.name || "" };
-    if (p.about) info.about = p.about;
-    await savePeer(userId, info);
-    for (const c of getChatState().chats.filter((x) => x.peer.userId === userId)) {
-      putChat({ ...c, peer: { ...c.peer, name: info.name, phone: info.phone, ...(info.about ? { about: info.about } : {}) } });
+const fetchingPeers = new Map<string, Promise<void>>();
+function fetchPeer(userId: string): Promise<void> {
+  // Concurrent callers (a message and a ringing call from a stranger) share one request.
+  const running = fetchingPeers.get(userId);
+  if (running || !db) return running ?? Promise.resolve();
+  const p = (async () => {
+    try {
+      const p = await contacts.profile(userId);
+      const known = peers.get(userId);
+      const info: PeerInfo = { ...known, phone: p.phone || known?.phone || "", name: p.contact_name || p.name || known?.name || "" };
+      if (p.about) info.about = p.about;
+      await savePeer(userId, info);
+      for (const c of getChatState().chats.filter((x) => x.peer.userId === userId)) {
+        putChat({ ...c, peer: { ...c.peer, name: info.name, phone: info.phone, ...(info.about ? { about: info.about } : {}) } });
+      }
+    } catch {
+      // Unknown stays unknown: the chat shows what the messages told us.
+    } finally {
+      fetchingPeers.delete(userId);
     }
-  } catch {
-    // Unknown stays unknown: the chat shows what the messages told us.
-  } finally {
-    fetchingPeers.delete(userId);
-  }
+  })();
+  fetchingPeers.set(userId, p);
+  return p;
 }
 
 async function showIncoming(m: StoredMessage, peerId: string, fromMe: boolean) {

@@ -496,7 +496,9 @@ export async function startCall(peerUser: string, media: CallMedia, name?: strin
   let answer: CallAnswer;
   try {
     // The camera, the call and the peer's device list at once: set-up time is their maximum, not their sum.
-    const [, a] = await Promise.all([c.getMedia(media === "video"), api.start(peerUser, media), peerDevices(peerUser, true).catch(() => [])]);
+    // The list is the engine's cached one (a fresh fetch would claim a one-time prekey per device per
+    // call); a device it lacks still rings and gets the offer when it accepts (onAccepted).
+    const [, a] = await Promise.all([c.getMedia(media === "video"), api.start(peerUser, media), peerDevices(peerUser).catch(() => [])]);
     answer = a;
   } catch (e) {
     if (e instanceof ApiError && e.code === "busy") {
