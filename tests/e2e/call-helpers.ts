@@ -99,6 +99,7 @@ export interface CallDebug {
   adaptStep: number;
   acceptToFirstFrameMs: number | null;
   iceConnectionState: string | null;
+  videoSource: "camera" | "screen" | "none";
 }
 
 export function debug(page: Page): Promise<CallDebug> {

@@ -5,7 +5,8 @@
  * candidates). Chromium's fake camera and microphone stand in for devices;
  * media is proven with getStats through the app's call debug hook.
  */
-import { mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import type { Page } from "@playwright/test";
 import { freshPhone, login, register } from "./accounts";
 import {
@@ -42,6 +43,16 @@ test.use({
     ],
   },
 });
+
+const VAR = process.env.PARLEY_VAR ?? "";
+
+function logFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((f) => {
+    const p = `${dir}/${f}`;
+    return statSync(p).isDirectory() ? logFiles(p) : [p];
+  });
+}
 
 async function shot(p: Page, name: string) {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -292,5 +303,153 @@ test.describe("calls between two people", () => {
     expect(b.errors).toEqual([]);
     expect(await a.csp()).toEqual([]);
     expect(await b.csp()).toEqual([]);
+  });
+
+  test("voice call switched to video on request, then a shared screen replaces the camera", async () => {
+    await openChatWith(a.page, "Bob");
+    await a.page.getByRole("button", { name: "Voice call", exact: true }).click();
+    await expect(incoming(b.page)).toBeVisible({ timeout: 10_000 });
+    await incoming(b.page).getByRole("button", { name: "Accept" }).click();
+    await expect(callScreen(a.page)).toHaveAttribute("data-call-state", "active", { timeout: 15_000 });
+    await expect(callScreen(a.page)).toHaveAttribute("data-media", "voice");
+    // Nothing is sent on the video sender of a voice call.
+    const [v1, v2] = await samplesOver(b.page, 1500);
+    expect(v2.inVideo.framesDecoded).toBe(v1.inVideo.framesDecoded);
+
+    await a.page.getByRole("button", { name: "Switch to video", exact: true }).click();
+    const ask = b.page.getByRole("alertdialog", { name: "Video request" });
+    await expect(ask).toContainText("Alice wants to switch to a video call");
+    await ask.getByRole("button", { name: "Accept video" }).click();
+    for (const p of [a.page, b.page]) await expect(callScreen(p)).toHaveAttribute("data-media", "video", { timeout: 10_000 });
+    await expect.poll(() => videoWidth(b.page, "Alice's video"), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => videoWidth(a.page, "Bob's video"), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect(a.page.getByRole("button", { name: "Turn camera off", exact: true })).toBeVisible();
+
+    // Screen share: replaceTrack on the same sender, no renegotiation; B keeps decoding, now the screen.
+    expect((await debug(a.page)).videoSource).toBe("camera");
+    await a.page.getByRole("button", { name: "Share screen", exact: true }).click();
+    await expect(a.page.getByRole("button", { name: "Stop sharing", exact: true })).toBeVisible({ timeout: 10_000 });
+    expect((await debug(a.page)).videoSource).toBe("screen");
+    await expect(callScreen(b.page).getByText("Alice is sharing their screen")).toBeVisible({ timeout: 10_000 });
+    const [s1, s2] = await samplesOver(b.page, 1500);
+    expect(s2.inVideo.framesDecoded).toBeGreaterThan(s1.inVideo.framesDecoded);
+    await a.page.getByRole("button", { name: "Stop sharing", exact: true }).click();
+    await expect(a.page.getByRole("button", { name: "Share screen", exact: true })).toBeVisible();
+    expect((await debug(a.page)).videoSource).toBe("camera");
+    await expect(callScreen(b.page).getByText("Alice is sharing their screen")).toBeHidden({ timeout: 10_000 });
+    const [s3, s4] = await samplesOver(b.page, 1500);
+    expect(s4.inVideo.framesDecoded).toBeGreaterThan(s3.inVideo.framesDecoded);
+    await b.page.getByRole("button", { name: "End call", exact: true }).click();
+    await expect(callScreen(a.page)).toHaveAttribute("data-call-state", "ended", { timeout: 10_000 });
+    await expect(callScreen(a.page)).toBeHidden({ timeout: 10_000 });
+  });
+
+  test("A reloads mid-call: B shows Reconnecting…, then ends it as failed after 20 s; A's page offers to end what it left", async () => {
+    test.setTimeout(90_000);
+    await openChatWith(a.page, "Bob");
+    await a.page.getByRole("button", { name: "Voice call", exact: true }).click();
+    await expect(incoming(b.page)).toBeVisible({ timeout: 10_000 });
+    await incoming(b.page).getByRole("button", { name: "Accept" }).click();
+    await expect(callScreen(b.page)).toHaveAttribute("data-call-state", "active", { timeout: 15_000 });
+    await expect(callScreen(a.page)).toHaveAttribute("data-call-state", "active", { timeout: 15_000 });
+    await a.page.reload();
+    await ready(a.page);
+    // The server still has the call: the reloaded page says so and can end it.
+    const leftover = a.page.getByRole("alert").filter({ hasText: "was interrupted" });
+    await expect(leftover).toBeVisible({ timeout: 10_000 });
+    await expect(leftover.getByRole("button", { name: "End call" })).toBeVisible();
+    await expect(callScreen(b.page)).toHaveAttribute("data-call-state", "reconnecting", { timeout: 20_000 });
+    await expect(callScreen(b.page)).toContainText("Reconnecting…");
+    const downAt = Date.now();
+    await expect(callScreen(b.page)).toHaveAttribute("data-call-state", "ended", { timeout: 30_000 });
+    const waited = Date.now() - downAt;
+    console.log(`media down → ended as failed: ${waited} ms after "Reconnecting…" was seen`);
+    expect(waited).toBeGreaterThan(15_000);
+    await expect(callScreen(b.page)).toContainText("Call failed: connection lost");
+    // B ended it as failed: A's reminder goes away by itself.
+    await expect(leftover).toBeHidden({ timeout: 10_000 });
+    await b.page.getByRole("tab", { name: "Calls" }).click();
+    const entry = b.page.getByRole("list", { name: "Recent calls" }).getByRole("listitem").first();
+    await expect(entry).toContainText("Incoming");
+  });
+
+  test("screenshots: incoming, ringing, in-call video and voice, Calls tab (390×844 and 1440×900, light and dark)", async () => {
+    const combos = [
+      ["desktop", DESKTOP, "light"],
+      ["desktop", DESKTOP, "dark"],
+      ["phone", PHONE, "light"],
+      ["phone", PHONE, "dark"],
+    ] as const;
+    const look = async (vp: { width: number; height: number }, scheme: "light" | "dark") => {
+      for (const p of [a.page, b.page]) {
+        await p.setViewportSize(vp);
+        await p.emulateMedia({ colorScheme: scheme });
+      }
+      await a.page.waitForTimeout(150);
+    };
+    const name = (what: string, label: string, vp: { width: number; height: number }, scheme: string) => `call-${what}-${label}-${vp.width}x${vp.height}-${scheme}`;
+
+    await look(DESKTOP, "light");
+    await openChatWith(a.page, "Bob");
+    await a.page.getByRole("button", { name: "Video call", exact: true }).click();
+    await expect(incoming(b.page)).toBeVisible({ timeout: 10_000 });
+    await expect(callScreen(a.page)).toHaveAttribute("data-call-state", "ringing");
+    for (const [label, vp, scheme] of combos) {
+      await look(vp, scheme);
+      await shot(a.page, name("outgoing-ringing", label, vp, scheme));
+      await shot(b.page, name("incoming", label, vp, scheme));
+    }
+    await incoming(b.page).getByRole("button", { name: "Accept" }).click();
+    await expect.poll(() => videoWidth(a.page, "Bob's video"), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect(callScreen(a.page).getByRole("img", { name: /^Network quality/ })).toBeVisible({ timeout: 5_000 });
+    for (const [label, vp, scheme] of combos) {
+      await look(vp, scheme);
+      await shot(a.page, name("video", label, vp, scheme));
+    }
+    await a.page.getByRole("button", { name: "End call", exact: true }).click();
+    await expect(callScreen(a.page)).toBeHidden({ timeout: 10_000 });
+    await expect(callScreen(b.page)).toBeHidden({ timeout: 10_000 });
+
+    await look(DESKTOP, "light");
+    await openChatWith(b.page, "Alice");
+    await b.page.getByRole("button", { name: "Voice call", exact: true }).click();
+    await expect(incoming(a.page)).toBeVisible({ timeout: 10_000 });
+    await incoming(a.page).getByRole("button", { name: "Accept" }).click();
+    await expect(callScreen(b.page)).toHaveAttribute("data-call-state", "active", { timeout: 15_000 });
+    await b.page.getByRole("button", { name: "Mute", exact: true }).click();
+    await expect(callScreen(a.page).getByText("Bob muted this call")).toBeVisible({ timeout: 10_000 });
+    for (const [label, vp, scheme] of combos) {
+      await look(vp, scheme);
+      await shot(b.page, name("voice", label, vp, scheme));
+      await shot(a.page, name("voice-peer-muted", label, vp, scheme));
+    }
+    await b.page.getByRole("button", { name: "End call", exact: true }).click();
+    await expect(callScreen(a.page)).toHaveAttribute("data-call-state", "ended", { timeout: 10_000 });
+    for (const [label, vp, scheme] of combos) {
+      await look(vp, scheme);
+      await shot(a.page, name("ended", label, vp, scheme));
+    }
+    await expect(callScreen(a.page)).toBeHidden({ timeout: 10_000 });
+    await expect(callScreen(b.page)).toBeHidden({ timeout: 10_000 });
+    for (const [label, vp, scheme] of combos) {
+      await look(vp, scheme);
+      await b.page.getByRole("tab", { name: "Calls" }).click();
+      await expect(b.page.getByRole("list", { name: "Recent calls" }).getByRole("listitem").first()).toBeVisible();
+      await shot(b.page, name("log", label, vp, scheme));
+    }
+    await look(DESKTOP, "light");
+  });
+
+  test("no SDP fingerprint or ICE candidate in any database table or service log", async () => {
+    test.skip(!VAR, "PARLEY_VAR (the stack's runtime directory) is not set");
+    const dump = execFileSync("pg_dump", ["-h", `${VAR}/pgsock`, "-U", "postgres", "parley"], { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+    // The calls happened: the log table holds them.
+    expect(dump).toMatch(/call_log/);
+    for (const needle of ["a=fingerprint", "candidate:"]) {
+      expect(dump.includes(needle), `pg_dump contains ${needle}`).toBe(false);
+      for (const f of logFiles(`${VAR}/log`)) {
+        expect(readFileSync(f, "latin1").includes(needle), `${f} contains ${needle}`).toBe(false);
+      }
+    }
   });
 });

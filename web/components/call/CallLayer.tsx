@@ -17,7 +17,12 @@ export function CallLayer() {
   return (
     <>
       {call && call.phase === "incoming" && <IncomingCall call={call} />}
-      {call && call.phase !== "incoming" && <CallScreen call={call} />}
+      {call && call.phase !== "incoming" && (
+        <>
+          <div className="call-backdrop" aria-hidden="true" />
+          <CallScreen call={call} />
+        </>
+      )}
       {!call && leftover && (
         <div className="call-leftover" role="alert">
           <span>Your call with {leftover.peerName || "a contact"} was interrupted on this device.</span>

@@ -107,6 +107,7 @@ export function CallScreen({ call }: { call: CallView }) {
           )}
         </p>
         {call.remote.muted && live && <p className="call-flag">{name} muted this call</p>}
+        {call.remote.sharing && live && <p className="call-flag">{name} is sharing their screen</p>}
       </header>
       {showLocalVideo && (
         <CallVideo className="call-local" stream={call.local} label="Your video" muted mirrored={!call.sharing} />

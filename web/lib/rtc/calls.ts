@@ -321,6 +321,8 @@ class ActiveCall {
       return true;
     } catch (e) {
       log("signal not sent", this.id, body.t, errCode(e));
+      // The call ended and we missed the event: the server's list of live calls settles it.
+      if (e instanceof ApiError && e.code === "call_ended") void recover();
       return false;
     }
   }
@@ -493,33 +495,38 @@ export async function startCall(peerUser: string, media: CallMedia, name?: strin
   const c = new ActiveCall("caller", peerUser, name ?? "", media);
   setCurrent(c);
   if (!name) void peerName(peerUser).then((n) => c.update({ peerName: n }));
-  let answer: CallAnswer;
-  try {
-    // The camera, the call and the peer's device list at once: set-up time is their maximum, not their sum.
-    // The list is the engine's cached one (a fresh fetch would claim a one-time prekey per device per
-    // call); a device it lacks still rings and gets the offer when it accepts (onAccepted).
-    const [, a] = await Promise.all([c.getMedia(media === "video"), api.start(peerUser, media), peerDevices(peerUser).catch(() => [])]);
-    answer = a;
-  } catch (e) {
+  // The camera, the call and the peer's device list at once: set-up time is their maximum, not their sum.
+  // The list is the engine's cached one (a fresh fetch would claim a one-time prekey per device per
+  // call); a device it lacks still rings and gets the offer when it accepts (onAccepted).
+  const starting = api.start(peerUser, media).then((a) => {
+    // Known as soon as the server answers: a fast callee's decline may already be on its way.
+    c.id = a.call_id;
+    c.turn = a.turn;
+    c.update({ id: a.call_id });
+    replayOrphans(c);
+    return a;
+  });
+  const [gotMedia, started] = await Promise.allSettled([c.getMedia(media === "video"), starting, peerDevices(peerUser).catch(() => [])]);
+  if (started.status === "rejected") {
+    const e: unknown = started.reason;
     if (e instanceof ApiError && e.code === "busy") {
       c.fire({ type: "end", reason: "busy" });
       return;
     }
     log("start failed", errCode(e));
-    const notice =
-      e instanceof DOMException || (e instanceof Error && e.name === "NotAllowedError")
-        ? "Allow the camera and microphone to call"
-        : e instanceof ApiError && e.code === "already_in_call"
-          ? "You're already in a call"
-          : "Couldn't start the call";
-    c.update({ notice });
-    // The call may exist on the server although something else failed: end it there too.
+    c.update({ notice: e instanceof ApiError && e.code === "already_in_call" ? "You're already in a call" : "Couldn't start the call" });
     c.fire({ type: "end", reason: "error" });
     return;
   }
-  c.id = answer.call_id;
-  c.turn = answer.turn;
-  c.update({ id: answer.call_id });
+  const answer = started.value;
+  if (gotMedia.status === "rejected") {
+    log("media", errCode(gotMedia.reason));
+    // The call rings already: end it there too.
+    api.hangup(answer.call_id).catch(() => undefined);
+    c.update({ notice: "Allow the camera and microphone to call" });
+    c.fire({ type: "end", reason: "error" });
+    return;
+  }
   if (c.phase.phase === "ended") {
     api.hangup(answer.call_id).catch(() => undefined);
     return;
@@ -926,6 +933,8 @@ const STOP_REASONS: Record<string, EndReason> = {
 };
 
 function onEnded(e: WsEvent) {
+  // A call this tab lost ended meanwhile (the peer gave up on it): nothing left to end.
+  if (state.leftover?.id === e.call_id) setState({ leftover: null });
   const c = current;
   if (!c || c.id !== e.call_id) return;
   const reason = STOP_REASONS[String(e.reason)] ?? "hangup";
@@ -1036,25 +1045,49 @@ function onOnline() {
   if (current && current.peer && isLive(current.phase.phase)) void current.restartIce();
 }
 
+/**
+ * Call events that arrive while our own outgoing call has no id yet (the
+ * callee declined or accepted before the start request answered): replayed
+ * once the id is known.
+ */
+let orphans: WsEvent[] = [];
+
+function replayOrphans(c: ActiveCall) {
+  const mine = orphans.filter((e) => e.call_id === c.id);
+  orphans = [];
+  for (const e of mine) dispatch(e);
+}
+
+function dispatch(e: WsEvent) {
+  if (
+    (e.type === "call_accepted" || e.type === "call_stop" || e.type === "call_ended") &&
+    current &&
+    current.id === null &&
+    current.phase.phase !== "ended"
+  ) {
+    orphans = [...orphans.slice(-19), e];
+    return;
+  }
+  switch (e.type) {
+    case "call_ring":
+      return onRing(e);
+    case "call_signal":
+      return onSignalEvent(e);
+    case "call_accepted":
+      return onAccepted(e);
+    case "call_stop":
+    case "call_ended":
+      return onEnded(e);
+    case "call_log":
+      return onLog(e);
+  }
+}
+
 /** Hooks the manager to the push channel; call once after sign-in. Returns the undo. */
 export function installCalls(): () => void {
   if (installed) return installed;
   const offs = [
-    onPush((e) => {
-      switch (e.type) {
-        case "call_ring":
-          return onRing(e);
-        case "call_signal":
-          return onSignalEvent(e);
-        case "call_accepted":
-          return onAccepted(e);
-        case "call_stop":
-        case "call_ended":
-          return onEnded(e);
-        case "call_log":
-          return onLog(e);
-      }
-    }),
+    onPush(dispatch),
     onConnection((s) => {
       if (s === "connected") void recover();
     }),
@@ -1086,6 +1119,8 @@ export interface CallDebug {
   /** ms from Accept (or from the accept event, caller) to the first decoded remote video frame. */
   acceptToFirstFrameMs: number | null;
   iceConnectionState: RTCIceConnectionState | null;
+  /** What the video sender is sending now. */
+  videoSource: "camera" | "screen" | "none";
 }
 
 /**
@@ -1099,6 +1134,7 @@ function exposeDebugHook() {
     stats(): CallDebug {
       const c = current;
       const enc = c?.peer?.sender("video")?.getParameters().encodings?.[0] ?? null;
+      const senderTrack = c?.peer?.sender("video")?.track;
       return {
         callId: c?.id ?? null,
         phase: c?.phase.phase ?? null,
@@ -1108,6 +1144,7 @@ function exposeDebugHook() {
         videoEncoding: enc ? { ...enc } : null,
         acceptToFirstFrameMs: c && c.acceptedAt !== null && c.firstFrameAt !== null ? Math.round(c.firstFrameAt - c.acceptedAt) : null,
         iceConnectionState: c?.peer?.pc.iceConnectionState ?? null,
+        videoSource: senderTrack === null || senderTrack === undefined ? "none" : senderTrack === c?.screen ? "screen" : "camera",
       };
     },
   };

@@ -42,6 +42,10 @@ export class Peer {
       }
     };
     this.pc.oniceconnectionstatechange = () => h.onIceState(this.pc.iceConnectionState);
+    // DTLS can fail under a live ICE pair (the peer's page went away): the same watchdog handles it.
+    this.pc.onconnectionstatechange = () => {
+      if (this.pc.connectionState === "failed") h.onIceState("failed");
+    };
     this.pc.ontrack = (e) => {
       if (!this.remote.getTracks().includes(e.track)) this.remote.addTrack(e.track);
       h.onRemoteTrack();
@@ -123,6 +127,7 @@ export class Peer {
     this.closed = true;
     this.pc.onicecandidate = null;
     this.pc.oniceconnectionstatechange = null;
+    this.pc.onconnectionstatechange = null;
     this.pc.ontrack = null;
     this.pc.close();
     for (const t of this.remote.getTracks()) this.remote.removeTrack(t);
