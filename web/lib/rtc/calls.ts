@@ -538,7 +538,8 @@ export async function startCall(peerUser: string, media: CallMedia, name?: strin
   }
   c.createPeer();
   c.peer!.addTransceivers(c.audio, c.video);
-  c.offerSdp = await c.peer!.createOffer();
+  // Up to 500 ms of gathering rides in the offer (loopback and LAN are done in a few ms).
+  c.offerSdp = await c.peer!.createOffer(false, 500);
   await offerTo(c, await peerDevices(peerUser).catch(() => []));
   // Signals that raced the start answer (an accept and answer from a fast callee).
   drainEarly(c);
@@ -1012,12 +1013,34 @@ export async function endLeftover(): Promise<void> {
 
 /* ---------------- call log ---------------- */
 
+/** When this user last looked at the Calls tab (per browser): missed calls after it are "unseen". */
+function seenKey(): string | null {
+  const me = whoAmI();
+  return me ? `parley-calls-seen-${me.user}` : null;
+}
+
+function lastSeenAt(): number {
+  const k = seenKey();
+  try {
+    return k ? Number(localStorage.getItem(k) ?? 0) || 0 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 export async function loadLog(more = false): Promise<void> {
   try {
     const page = await api.log(more ? state.logNext : null, 50);
     const have = more ? state.log : [];
     const ids = new Set(have.map((x) => x.id));
-    setState({ log: [...have, ...page.entries.filter((x) => !ids.has(x.id))], logNext: page.next, logLoaded: true });
+    const log = [...have, ...page.entries.filter((x) => !ids.has(x.id))];
+    const p: Partial<CallsState> = { log, logNext: page.next, logLoaded: true };
+    // The badge survives a reload: missed calls newer than the last look at the tab.
+    if (!more) {
+      const seen = lastSeenAt();
+      p.missedUnseen = log.filter((e) => e.missed && Date.parse(e.started_at) > seen).length;
+    }
+    setState(p);
   } catch (e) {
     log("log", errCode(e));
     setState({ logLoaded: true });
@@ -1035,7 +1058,32 @@ export async function clearLog(): Promise<void> {
 }
 
 export function markMissedSeen(): void {
+  const k = seenKey();
+  try {
+    if (k) localStorage.setItem(k, String(Date.now()));
+  } catch {
+    // private mode: the badge is per tab then
+  }
   if (state.missedUnseen !== 0) setState({ missedUnseen: 0 });
+}
+
+/* ---------------- "protect IP address in calls" ---------------- */
+
+/** Whether this user's calls are relayed through TURN only (null: unknown, e.g. offline). */
+export async function getRelayOnly(): Promise<boolean | null> {
+  try {
+    return (await api.settings()).relay_only === true;
+  } catch {
+    return null;
+  }
+}
+
+export async function setRelayOnly(on: boolean): Promise<boolean | null> {
+  try {
+    return (await api.setSettings({ relay_only: on })).relay_only === true;
+  } catch {
+    return null;
+  }
 }
 
 /* ---------------- wiring ---------------- */
@@ -1089,7 +1137,9 @@ export function installCalls(): () => void {
   const offs = [
     onPush(dispatch),
     onConnection((s) => {
-      if (s === "connected") void recover();
+      if (s !== "connected") return;
+      void recover();
+      if (!state.logLoaded) void loadLog();
     }),
   ];
   window.addEventListener("online", onOnline);

@@ -75,9 +75,29 @@ export class Peer {
     await t.sender.replaceTrack(track);
   }
 
-  async createOffer(iceRestart = false): Promise<string> {
+  /**
+   * An offer. With `gatherMs`, waits up to that long for ICE gathering so
+   * the SDP already holds our candidates: the callee can start checks the
+   * moment it answers instead of waiting for trickled ones (the rest still
+   * trickle).
+   */
+  async createOffer(iceRestart = false, gatherMs = 0): Promise<string> {
     const offer = await this.pc.createOffer(iceRestart ? { iceRestart: true } : {});
     await this.pc.setLocalDescription(offer);
+    if (gatherMs > 0 && this.pc.iceGatheringState !== "complete") {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(t);
+          this.pc.removeEventListener("icegatheringstatechange", check);
+          resolve();
+        };
+        const check = () => {
+          if (this.pc.iceGatheringState === "complete") done();
+        };
+        const t = setTimeout(done, gatherMs);
+        this.pc.addEventListener("icegatheringstatechange", check);
+      });
+    }
     return this.pc.localDescription?.sdp ?? offer.sdp ?? "";
   }
 
