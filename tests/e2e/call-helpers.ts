@@ -100,6 +100,7 @@ export interface CallDebug {
   acceptToFirstFrameMs: number | null;
   iceConnectionState: string | null;
   videoSource: "camera" | "screen" | "none";
+  setup: Record<string, number>;
 }
 
 export function debug(page: Page): Promise<CallDebug> {

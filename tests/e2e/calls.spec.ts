@@ -116,8 +116,9 @@ test.describe("calls between two people", () => {
       // Loopback only: host candidates on both ends (no relay needed here).
       expect(s2.localType).toBeDefined();
     }
-    const firstFrame = (await debug(b.page)).acceptToFirstFrameMs;
-    console.log(`accept → first remote frame on B: ${firstFrame} ms`);
+    const dB = await debug(b.page);
+    const firstFrame = dB.acceptToFirstFrameMs;
+    console.log(`accept → first remote frame on B: ${firstFrame} ms (steps: ${JSON.stringify(dB.setup)})`);
     expect(firstFrame).not.toBeNull();
     await expect(callScreen(a.page).getByRole("timer", { name: "Call duration" })).toHaveText(/^\d\d:\d\d$/);
     await expect(callScreen(a.page).getByRole("img", { name: /^Network quality: (good|fair|poor)$/ })).toBeVisible({ timeout: 5_000 });

@@ -62,6 +62,9 @@ function statusText(c: CallView): string {
 export function CallScreen({ call }: { call: CallView }) {
   const now = useTick(call.phase === "active" || call.phase === "reconnecting");
   const remoteRef = useRef<HTMLVideoElement | null>(null);
+  const endRef = useRef<HTMLButtonElement | null>(null);
+  // Keyboard users land on the call's controls when the screen opens.
+  useEffect(() => endRef.current?.focus(), []);
   const name = usePeerName(call);
   const live = call.phase === "active" || call.phase === "reconnecting" || call.phase === "connecting";
   const showRemoteVideo = call.media === "video" && call.remote.camera && !!call.remoteStream && live;
@@ -205,7 +208,7 @@ export function CallScreen({ call }: { call: CallView }) {
                 )}
               </>
             )}
-            <button type="button" className="call-round end" aria-label="End call" title="End call" onClick={() => void hangUp()}>
+            <button type="button" ref={endRef} className="call-round end" aria-label="End call" title="End call" onClick={() => void hangUp()}>
               <EndCallIcon size={28} />
             </button>
           </>

@@ -46,6 +46,7 @@ export const MEDIA_DOWN_LIMIT_MS = 20_000;
 /** "disconnected" often heals by itself: wait this long before an ICE restart. */
 const DISCONNECT_GRACE_MS = 2_000;
 const STATS_INTERVAL_MS = 1_000;
+const BWE_WARMUP_MS = 8_000;
 /** How long an ended call's screen stays up. */
 const ENDED_LINGER_MS = 3_000;
 
@@ -164,6 +165,12 @@ class ActiveCall {
   notification: Notification | null = null;
   firstFrameAt: number | null = null;
   acceptedAt: number | null = null;
+  /** performance.now() of set-up steps, for the debug hook's breakdown of accept → first frame. */
+  marks: Record<string, number> = {};
+
+  mark(name: string) {
+    if (this.marks[name] === undefined) this.marks[name] = performance.now();
+  }
 
   constructor(role: "caller" | "callee", peerUser: string, name: string, media: CallMedia) {
     this.phase = initialPhase(role);
@@ -361,6 +368,7 @@ class ActiveCall {
 
   onIceState(s: RTCIceConnectionState) {
     if (s === "connected" || s === "completed") {
+      this.mark("ice");
       this.clearTimer("graceTimer");
       this.fire({ type: "media_up" });
       return;
@@ -404,6 +412,7 @@ class ActiveCall {
           for (const s of (await pc.getStats()).values()) {
             if (s.type === "inbound-rtp" && s.kind === "video" && (s.framesDecoded ?? 0) > 0) {
               this.firstFrameAt = performance.now();
+              this.mark("firstFrame");
               return;
             }
           }
@@ -435,7 +444,9 @@ class ActiveCall {
     const prev = this.lastSample;
     this.lastSample = sample;
     if (!prev) return;
-    const q = measure(prev, sample);
+    // The bandwidth estimate starts low and ramps up: judge it only after the call's first seconds.
+    const warm = this.phase.activeSince !== undefined && Date.now() - this.phase.activeSince > BWE_WARMUP_MS;
+    const q = measure(prev, sample, warm);
     this.adaptState = adapt(this.adaptState, q.level);
     this.update({ quality: q, suggestAudioOnly: this.adaptState.suggestAudioOnly && this.view.cameraOn });
     await this.applyStep();
@@ -648,6 +659,7 @@ async function becomeCallee(c: ActiveCall, answer: CallAnswer) {
       return;
     }
   }
+  c.mark("media");
   c.update({ cameraOn: !!c.video });
   drainEarly(c);
   let offer = await waitOffer(c, 3_000);
@@ -664,6 +676,7 @@ async function becomeCallee(c: ActiveCall, answer: CallAnswer) {
   try {
     await c.peer!.addCandidates(c.bufferedIce.splice(0));
     const sdp = await c.peer!.answer(offer.sdp, { audio: c.audio, video: c.video });
+    c.mark("answered");
     await c.send(c.remoteDevice!, { t: "answer", sdp });
   } catch (e) {
     log("answer failed", c.id, errCode(e));
@@ -883,6 +896,7 @@ async function handleSignal(c: ActiveCall, fromDevice: number, s: CallSignal) {
       }
       return;
     case "answer":
+      c.mark("answered");
       if (c.role === "caller" && peer) await peer.acceptAnswer(s.sdp).catch((e: unknown) => log("answer", c.id, errCode(e)));
       return;
     case "ice":
@@ -1171,6 +1185,12 @@ export interface CallDebug {
   iceConnectionState: RTCIceConnectionState | null;
   /** What the video sender is sending now. */
   videoSource: "camera" | "screen" | "none";
+  /**
+   * ms after the accept (ours, or the accept event for the caller) of each
+   * set-up step reached: media (callee's getUserMedia + accept request),
+   * answered (answer made / received), ice (connected), firstFrame.
+   */
+  setup: Record<string, number>;
 }
 
 /**
@@ -1195,6 +1215,10 @@ function exposeDebugHook() {
         acceptToFirstFrameMs: c && c.acceptedAt !== null && c.firstFrameAt !== null ? Math.round(c.firstFrameAt - c.acceptedAt) : null,
         iceConnectionState: c?.peer?.pc.iceConnectionState ?? null,
         videoSource: senderTrack === null || senderTrack === undefined ? "none" : senderTrack === c?.screen ? "screen" : "camera",
+        setup:
+          c && c.acceptedAt !== null
+            ? Object.fromEntries(Object.entries(c.marks).map(([k, v]) => [k, Math.round(v - c.acceptedAt!)]))
+            : {},
       };
     },
   };

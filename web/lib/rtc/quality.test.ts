@@ -76,6 +76,19 @@ describe("quality from two samples", () => {
     expect(q.level).toBe("poor");
   });
 
+  it("a low bandwidth estimate while sending video is fair or poor; without video it does not count", () => {
+    const withEstimate = (t: number, outV: number, bps: number) => {
+      const s = sample(t, { rtt: 0.02, outV });
+      s.availableOutgoingBitrate = bps;
+      return s;
+    };
+    expect(measure(withEstimate(0, 0, 2e6), withEstimate(1000, 50_000, 300_000))).toMatchObject({ level: "fair", availableKbps: 300 });
+    expect(measure(withEstimate(0, 0, 2e6), withEstimate(1000, 10_000, 100_000)).level).toBe("poor");
+    expect(measure(withEstimate(0, 0, 2e6), withEstimate(1000, 0, 100_000)).level).toBe("good");
+    // …nor while a new call's estimate is still ramping up.
+    expect(measure(withEstimate(0, 0, 2e6), withEstimate(1000, 10_000, 100_000), false).level).toBe("good");
+  });
+
   it("thresholds: 300 ms or 3 % is fair, 600 ms or 10 % is poor", () => {
     expect(levelOf(299, 2.9)).toBe("good");
     expect(levelOf(300, 0)).toBe("fair");

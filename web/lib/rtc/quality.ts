@@ -39,6 +39,8 @@ export interface Quality {
   lossPct: number;
   outKbps: number;
   inKbps: number;
+  /** The sender's bandwidth estimate, kb/s (null when the browser gives none). */
+  availableKbps: number | null;
 }
 
 type Stat = Record<string, unknown> & { type: string; id: string };
@@ -120,9 +122,17 @@ export function parseStats(stats: Iterable<Stat>, now: number): StatsSample {
 export const FAIR = { rttMs: 300, lossPct: 3 };
 export const POOR = { rttMs: 600, lossPct: 10 };
 
-export function levelOf(rttMs: number | null, lossPct: number): QualityLevel {
-  if ((rttMs !== null && rttMs >= POOR.rttMs) || lossPct >= POOR.lossPct) return "poor";
-  if ((rttMs !== null && rttMs >= FAIR.rttMs) || lossPct >= FAIR.lossPct) return "fair";
+/**
+ * Low bandwidth shows before loss does: the sender's own estimate of what
+ * the path carries (availableOutgoingBitrate, kb/s) under these is fair/poor.
+ * Only judged while video is sent (an audio-only call needs ~40 kb/s).
+ */
+export const FAIR_KBPS = 400;
+export const POOR_KBPS = 150;
+
+export function levelOf(rttMs: number | null, lossPct: number, availableKbps: number | null = null): QualityLevel {
+  if ((rttMs !== null && rttMs >= POOR.rttMs) || lossPct >= POOR.lossPct || (availableKbps !== null && availableKbps < POOR_KBPS)) return "poor";
+  if ((rttMs !== null && rttMs >= FAIR.rttMs) || lossPct >= FAIR.lossPct || (availableKbps !== null && availableKbps < FAIR_KBPS)) return "fair";
   return "good";
 }
 
@@ -130,8 +140,12 @@ function lossBetween(a: Counters, b: Counters): { lost: number; got: number } {
   return { lost: Math.max(0, b.packetsLost - a.packetsLost), got: Math.max(0, b.packetsReceived - a.packetsReceived) };
 }
 
-/** Quality over the interval between two samples of the same call. */
-export function measure(prev: StatsSample, cur: StatsSample): Quality {
+/**
+ * Quality over the interval between two samples of the same call.
+ * `judgeBandwidth` false ignores the bandwidth estimate (a new call's
+ * estimate starts low and ramps up over its first seconds).
+ */
+export function measure(prev: StatsSample, cur: StatsSample, judgeBandwidth = true): Quality {
   const dt = Math.max(1, cur.t - prev.t) / 1000;
   const kbps = (a: number, b: number) => Math.max(0, ((b - a) * 8) / dt / 1000);
   const outKbps = kbps(prev.outAudio.bytes + prev.outVideo.bytes, cur.outAudio.bytes + cur.outVideo.bytes);
@@ -143,5 +157,15 @@ export function measure(prev: StatsSample, cur: StatsSample): Quality {
   const inLoss = total > 0 ? (lost / total) * 100 : 0;
   const lossPct = Math.min(100, Math.max(inLoss, (cur.remoteFractionLost ?? 0) * 100));
   const rttMs = cur.rtt !== undefined ? Math.round(cur.rtt * 1000) : null;
-  return { level: levelOf(rttMs, lossPct), rttMs, lossPct: Math.round(lossPct * 10) / 10, outKbps: Math.round(outKbps), inKbps: Math.round(inKbps) };
+  const availableKbps = cur.availableOutgoingBitrate !== undefined ? Math.round(cur.availableOutgoingBitrate / 1000) : null;
+  // The estimate matters only while video is going out (bytes on the video sender in this interval).
+  const sendingVideo = judgeBandwidth && cur.outVideo.bytes > prev.outVideo.bytes;
+  return {
+    level: levelOf(rttMs, lossPct, sendingVideo ? availableKbps : null),
+    rttMs,
+    lossPct: Math.round(lossPct * 10) / 10,
+    outKbps: Math.round(outKbps),
+    inKbps: Math.round(inKbps),
+    availableKbps,
+  };
 }
