@@ -311,6 +311,42 @@ test.describe("calls between two people", () => {
     expect(await b.csp()).toEqual([]);
   });
 
+  test("both call each other at once: one call survives and connects", async () => {
+    await openChatWith(a.page, "Bob");
+    await openChatWith(b.page, "Alice");
+    await Promise.all([
+      a.page.getByRole("button", { name: "Video call", exact: true }).click(),
+      b.page.getByRole("button", { name: "Video call", exact: true }).click(),
+    ]);
+    // Either the server saw both starts (glare: the earlier call is answered from the later caller's
+    // device) or one ring arrived first and that side is being called instead: then it answers.
+    const either = await Promise.race([
+      expect(callScreen(a.page))
+        .toHaveAttribute("data-call-state", /connecting|active/, { timeout: 15_000 })
+        .then(() => "a", () => "none"),
+      incoming(a.page)
+        .waitFor({ timeout: 15_000 })
+        .then(() => "a-rings", () => "none"),
+      incoming(b.page)
+        .waitFor({ timeout: 15_000 })
+        .then(() => "b-rings", () => "none"),
+    ]);
+    if (either === "a-rings") await incoming(a.page).getByRole("button", { name: "Accept" }).click();
+    if (either === "b-rings") await incoming(b.page).getByRole("button", { name: "Accept" }).click();
+    expect(either).not.toBe("none");
+    console.log(`simultaneous calls: ${either === "a" ? "glare, answered by the server" : "one rang first"}`);
+    for (const p of [a.page, b.page]) await expect(callScreen(p)).toHaveAttribute("data-call-state", "active", { timeout: 15_000 });
+    const [da, db] = [await debug(a.page), await debug(b.page)];
+    expect(da.callId).not.toBeNull();
+    expect(da.callId).toBe(db.callId);
+    await expect.poll(() => videoWidth(a.page, "Bob's video"), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => videoWidth(b.page, "Alice's video"), { timeout: 15_000 }).toBeGreaterThan(0);
+    await a.page.getByRole("button", { name: "End call", exact: true }).click();
+    await expect(callScreen(b.page)).toHaveAttribute("data-call-state", "ended", { timeout: 10_000 });
+    await expect(callScreen(a.page)).toBeHidden({ timeout: 10_000 });
+    await expect(callScreen(b.page)).toBeHidden({ timeout: 10_000 });
+  });
+
   test("voice call switched to video on request, then a shared screen replaces the camera", async () => {
     await openChatWith(a.page, "Bob");
     await a.page.getByRole("button", { name: "Voice call", exact: true }).click();

@@ -513,6 +513,12 @@ export async function startCall(peerUser: string, media: CallMedia, name?: strin
     // Known as soon as the server answers: a fast callee's decline may already be on its way.
     c.id = a.call_id;
     c.turn = a.turn;
+    if (a.glare) {
+      // We answered the peer's own ringing call: from here on we are its callee, and its offer
+      // (possibly already on its way) must be kept for the answer, not taken for a caller's signal.
+      c.view = { ...c.view, role: "callee", media: a.media };
+      if (typeof a.peer.d === "number") c.remoteDevice = a.peer.d;
+    }
     c.update({ id: a.call_id });
     replayOrphans(c);
     return a;
