@@ -94,7 +94,7 @@ export function AppShell({ me }: { me: Me }) {
   } else if (tab === "communities") {
     panel = <CommunitiesPanel />;
   } else {
-    panel = <CallsPanel onOpenChat={openChat} />;
+    panel = <CallsPanel />;
   }
 
   return (

@@ -86,7 +86,7 @@ function LogRow({ e, name, now }: { e: CallLogEntry; name: string; now: number }
   );
 }
 
-export function CallsPanel({ onOpenChat }: { onOpenChat?: (chatId: string) => void }) {
+export function CallsPanel() {
   const [query, setQuery] = useState("");
   const log = useCalls((s) => s.log);
   const loaded = useCalls((s) => s.logLoaded);
@@ -107,7 +107,6 @@ export function CallsPanel({ onOpenChat }: { onOpenChat?: (chatId: string) => vo
   const nameOf = (u: string) => names[u] || engine.nameOf(u) || chats.find((c) => c.peer.userId === u)?.peer.phone || "Unknown";
   const q = query.trim().toLowerCase();
   const shown = useMemo(() => log.filter((e) => !q || nameOf(e.peer).toLowerCase().includes(q)), [log, q, names, chats]); // eslint-disable-line react-hooks/exhaustive-deps
-  void onOpenChat;
 
   return (
     <>

@@ -24,9 +24,6 @@ export function IncomingCall({ call }: { call: CallView }) {
       role="dialog"
       aria-label="Incoming call"
       aria-describedby="incoming-call-who"
-      onKeyDown={(e) => {
-        if (e.key === "Escape") void declineCall();
-      }}
     >
       <div className="incoming-main">
         <span className="incoming-avatar" aria-hidden="true">

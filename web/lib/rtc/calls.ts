@@ -1,54 +1,32 @@
 /*
- * The call manager: one call at a time on this device, from the header's
- * Voice call / Video call or an incoming call_ring, to its end. It owns the
- * peer connection (peer.ts), the camera and microphone, the tones, the media
- * watchdog and the stats poller, and publishes a plain view (CallView) that
- * the call screens read through subscribe()/getCallsState().
+ * The call manager: one call at a time on this device (call.ts), from the
+ * header's Voice call / Video call or an incoming call_ring, to its end. It
+ * routes push events and decrypted signals to the call, runs the caller's
+ * and the callee's set-up, the in-call controls, and recovery after a
+ * reconnect; the screens read store.ts.
  *
  * Signalling travels end to end encrypted (seal.ts, through the engine's
  * sessions) via POST /api/calls/{id}/signal. The caller sends its offer to
  * every callee device while the call rings; its ICE candidates wait for the
  * accept, then go to the answering device only. The callee may only signal
  * after accepting (the server refuses earlier), so it buffers the offer it
- * got while ringing. Signals are sent one at a time per call (order matters:
- * an answer before its candidates) and candidates queued meanwhile are
- * coalesced into one message.
- *
- * Media watchdog: ICE "disconnected" (for 2 s) or "failed", or the browser
- * coming back online, triggers an ICE restart (the caller offers with
- * iceRestart; the callee asks the caller to); the call shows
- * "Reconnecting…"; if media is not back within 20 s the call is hung up
- * with reason "failed".
+ * got while ringing.
  */
 import { ApiError } from "../api/client";
-import { calls as api, type CallAnswer, type CallLogEntry, type CallMedia, type DeclineMessage, type TurnCredentials } from "../api/calls";
-import {
-  chatWith,
-  onConnection,
-  onPush,
-  openCallSignal,
-  peerDevices,
-  peerName,
-  sealCallSignal,
-  sendText,
-  whoAmI,
-} from "../chat/engine";
+import { calls as api, type CallAnswer, type CallMedia, type DeclineMessage } from "../api/calls";
+import { chatWith, onConnection, onPush, openCallSignal, peerDevices, peerName, sendText, whoAmI } from "../chat/engine";
 import type { WsEvent } from "../ws/client";
-import { adapt, initialAdapt, LADDER, type AdaptState } from "./adapt";
-import { endText, initialPhase, isLive, transition, type CallEvent, type CallPhase, type EndReason, type Phase } from "./machine";
-import { Peer, rtcConfig } from "./peer";
-import { measure, parseStats, type Quality, type StatsSample } from "./quality";
-import type { CallSignal, IceCandidate, SignalBody } from "./signalling";
-import { playTone, type TonePlayer } from "./tones";
+import { ActiveCall, type CallHooks } from "./call";
+import { loadLog, onLog } from "./callLog";
+import { exposeDebugHook } from "./debug";
+import { isLive, type EndReason } from "./machine";
+import type { CallSignal } from "./signalling";
+import { errCode, log, resetState, setState, state } from "./store";
 
-/** How long media may stay down before the call ends as failed (issue 7). */
-export const MEDIA_DOWN_LIMIT_MS = 20_000;
-/** "disconnected" often heals by itself: wait this long before an ICE restart. */
-const DISCONNECT_GRACE_MS = 2_000;
-const STATS_INTERVAL_MS = 1_000;
-const BWE_WARMUP_MS = 8_000;
-/** How long an ended call's screen stays up. */
-const ENDED_LINGER_MS = 3_000;
+export { getCallsState, subscribeCalls, type CallsState, type CallView, type LeftoverCall } from "./store";
+export { clearLog, deleteLogEntry, loadLog, markMissedSeen } from "./callLog";
+export { MEDIA_DOWN_LIMIT_MS } from "./call";
+export type { CallDebug } from "./debug";
 
 export const QUICK_REPLIES: { id: DeclineMessage; text: string }[] = [
   { id: "cant_talk_now", text: "Can't talk now. What's up?" },
@@ -56,442 +34,25 @@ export const QUICK_REPLIES: { id: DeclineMessage; text: string }[] = [
   { id: "on_my_way", text: "I'm on my way." },
 ];
 
-export interface CallView {
-  /** Null while the start request is under way. */
-  id: string | null;
-  role: "caller" | "callee";
-  peerUser: string;
-  peerName: string;
-  /** Voice calls become video once both agree. */
-  media: CallMedia;
-  phase: CallPhase;
-  reason?: EndReason;
-  endText?: string;
-  activeSince?: number;
-  muted: boolean;
-  cameraOn: boolean;
-  sharing: boolean;
-  /** What the peer told us about its side. */
-  remote: { muted: boolean; camera: boolean; sharing: boolean };
-  local: MediaStream | null;
-  remoteStream: MediaStream | null;
-  quality: Quality | null;
-  /** Voice → video: "sent" while we wait, "received" while the peer waits for us. */
-  videoRequest: "none" | "sent" | "received";
-  suggestAudioOnly: boolean;
-  cameras: number;
-  /** A short line for the screen ("Couldn't use the camera", "Video request declined"). */
-  notice: string | null;
-}
-
-/** A live call this device no longer holds (a reload mid-call): it can be ended from here. */
-export interface LeftoverCall {
-  id: string;
-  peerUser: string;
-  peerName: string;
-}
-
-export interface CallsState {
-  call: CallView | null;
-  leftover: LeftoverCall | null;
-  log: CallLogEntry[];
-  logNext: string | null;
-  logLoaded: boolean;
-  /** Missed calls not yet seen on the Calls tab. */
-  missedUnseen: number;
-}
-
-let state: CallsState = { call: null, leftover: null, log: [], logNext: null, logLoaded: false, missedUnseen: 0 };
-const listeners = new Set<() => void>();
-
-export function getCallsState(): CallsState {
-  return state;
-}
-
-export function subscribeCalls(fn: () => void): () => void {
-  listeners.add(fn);
-  return () => listeners.delete(fn);
-}
-
-function setState(p: Partial<CallsState>) {
-  state = { ...state, ...p };
-  for (const l of listeners) l();
-}
-
-function log(...args: unknown[]) {
-  // Ids, states and error codes only: never SDP, candidates or keys.
-  console.warn("[parley:call]", ...args);
-}
-
-function errCode(e: unknown): string {
-  if (e instanceof ApiError) return `${e.status} ${e.code}`;
-  if (e instanceof Error) return e.name;
-  return "error";
-}
-
-/* ---------------- one call ---------------- */
-
-class ActiveCall {
-  id: string | null = null;
-  phase: Phase;
-  view: CallView;
-  peer: Peer | null = null;
-  /** Our device's counterpart: the callee's answering device, or the caller's device. */
-  remoteDevice: number | null = null;
-  /** Callee devices the offer went to (caller). */
-  offeredTo = new Set<number>();
-  offerSdp: string | null = null;
-  /** Caller: candidates gathered before we know the answering device. */
-  heldCandidates: IceCandidate[] = [];
-  /** Callee: the caller's offer and candidates that arrived before Accept. */
-  bufferedOffer: CallSignal | null = null;
-  bufferedIce: IceCandidate[] = [];
-  offerWaiters: ((s: CallSignal) => void)[] = [];
-  audio: MediaStreamTrack | null = null;
-  video: MediaStreamTrack | null = null;
-  screen: MediaStreamTrack | null = null;
-  turn: TurnCredentials | null = null;
-  tone: TonePlayer | null = null;
-  downTimer: ReturnType<typeof setTimeout> | null = null;
-  graceTimer: ReturnType<typeof setTimeout> | null = null;
-  statsTimer: ReturnType<typeof setInterval> | null = null;
-  connectTimer: ReturnType<typeof setTimeout> | null = null;
-  lastSample: StatsSample | null = null;
-  adaptState: AdaptState = initialAdapt;
-  appliedStep = -1;
-  sendChain: Promise<void> = Promise.resolve();
-  queuedIce: IceCandidate[] = [];
-  iceQueued = false;
-  notification: Notification | null = null;
-  firstFrameAt: number | null = null;
-  acceptedAt: number | null = null;
-  /** performance.now() of set-up steps, for the debug hook's breakdown of accept → first frame. */
-  marks: Record<string, number> = {};
-
-  mark(name: string) {
-    if (this.marks[name] === undefined) this.marks[name] = performance.now();
-  }
-
-  constructor(role: "caller" | "callee", peerUser: string, name: string, media: CallMedia) {
-    this.phase = initialPhase(role);
-    this.view = {
-      id: null,
-      role,
-      peerUser,
-      peerName: name,
-      media,
-      phase: this.phase.phase,
-      muted: false,
-      cameraOn: media === "video",
-      sharing: false,
-      remote: { muted: false, camera: media === "video", sharing: false },
-      local: null,
-      remoteStream: null,
-      quality: null,
-      videoRequest: "none",
-      suggestAudioOnly: false,
-      cameras: 0,
-      notice: null,
-    };
-  }
-
-  get role() {
-    return this.view.role;
-  }
-
-  update(p: Partial<CallView>) {
-    this.view = { ...this.view, ...p };
-    if (current === this) setState({ call: this.view });
-  }
-
-  /** Applies a state-machine event and everything that follows from the new phase. */
-  fire(e: CallEvent) {
-    const next = transition(this.phase, e, Date.now());
-    if (next === this.phase) return;
-    const prev = this.phase.phase;
-    this.phase = next;
-    const p: Partial<CallView> = { phase: next.phase };
-    if (next.activeSince !== undefined) p.activeSince = next.activeSince;
-    if (next.phase === "ended") {
-      p.reason = next.reason!;
-      p.endText = endText(next.reason, this.role);
-    }
-    this.update(p);
-    this.onPhase(prev, next.phase);
-  }
-
-  private onPhase(prev: CallPhase, now: CallPhase) {
-    if (now === "ringing") this.playTone("ringback");
-    if (now !== "ringing" && now !== "incoming" && now !== "calling") this.stopTone();
-    if (now === "connecting") {
-      this.acceptedAt = this.acceptedAt ?? performance.now();
-      this.probeFirstFrame();
-      // Set-up that never brings media up fails like a call whose media went down.
-      this.connectTimer = setTimeout(() => this.fail(), MEDIA_DOWN_LIMIT_MS);
-    }
-    if (now === "active") {
-      this.clearTimer("connectTimer");
-      this.clearTimer("downTimer");
-      this.startStats();
-    }
-    if (now === "reconnecting" && prev === "active") {
-      this.downTimer = setTimeout(() => this.fail(), MEDIA_DOWN_LIMIT_MS);
-    }
-    if (now === "ended") this.teardown();
-  }
-
-  playTone(t: "ringback" | "ringtone") {
-    this.stopTone();
-    this.tone = playTone(t);
-  }
-
-  stopTone() {
-    this.tone?.stop();
-    this.tone = null;
-  }
-
-  clearTimer(k: "downTimer" | "graceTimer" | "connectTimer") {
-    const t = this[k];
-    if (t) clearTimeout(t);
-    this[k] = null;
-  }
-
-  /** Media stayed down: the server records "failed", the screen says why. */
-  fail() {
-    if (this.phase.phase === "ended") return;
-    if (this.id) api.hangup(this.id, "failed").catch(() => undefined);
-    this.fire({ type: "end", reason: "failed" });
-  }
-
-  teardown() {
-    this.stopTone();
-    this.clearTimer("downTimer");
-    this.clearTimer("graceTimer");
-    this.clearTimer("connectTimer");
-    if (this.statsTimer) clearInterval(this.statsTimer);
-    this.statsTimer = null;
-    this.peer?.close();
-    for (const t of [this.audio, this.video, this.screen]) t?.stop();
-    this.notification?.close();
-    this.offerWaiters = [];
-    this.update({ local: null, remoteStream: null });
-    const me = this;
-    setTimeout(() => {
-      if (current === me) {
-        current = null;
-        setState({ call: null });
-      }
-    }, ENDED_LINGER_MS);
-  }
-
-  /* ---- media ---- */
-
-  async getMedia(video: boolean): Promise<void> {
-    const s = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true }, video: video ? { width: { ideal: 1280 }, height: { ideal: 720 } } : false });
-    this.audio = s.getAudioTracks()[0] ?? null;
-    this.video = s.getVideoTracks()[0] ?? null;
-    this.refreshLocal();
-    void countCameras().then((n) => this.update({ cameras: n }));
-  }
-
-  refreshLocal() {
-    const tracks = [this.screen ?? this.video].filter((t): t is MediaStreamTrack => !!t);
-    this.update({ local: tracks.length > 0 ? new MediaStream(tracks) : null });
-  }
-
-  createPeer() {
-    this.peer = new Peer(rtcConfig(this.turn), {
-      onCandidate: (c) => this.onLocalCandidate(c),
-      onIceState: (s) => this.onIceState(s),
-      onRemoteTrack: () => this.update({ remoteStream: this.peer?.remote ?? null }),
-    });
-    this.update({ remoteStream: this.peer.remote });
-  }
-
-  /* ---- signalling out ---- */
-
-  /** Queues one signal to `device`; sends are serial per call. */
-  send(device: number, body: SignalBody): Promise<boolean> {
-    const p = this.sendChain.then(() => this.sendNow(device, body));
-    this.sendChain = p.then(
-      () => undefined,
-      () => undefined,
-    );
-    return p;
-  }
-
-  private async sendNow(device: number, body: SignalBody): Promise<boolean> {
-    if (!this.id || this.phase.phase === "ended") return false;
-    try {
-      const blob = await sealCallSignal({ u: this.view.peerUser, d: device }, this.id, body);
-      await api.signal(this.id, device, blob);
-      return true;
-    } catch (e) {
-      log("signal not sent", this.id, body.t, errCode(e));
-      // The call ended and we missed the event: the server's list of live calls settles it.
-      if (e instanceof ApiError && e.code === "call_ended") void recover();
-      return false;
-    }
-  }
-
-  onLocalCandidate(c: IceCandidate) {
-    if (this.remoteDevice === null) {
-      this.heldCandidates.push(c);
-      return;
-    }
-    this.queuedIce.push(c);
-    if (this.iceQueued) return;
-    this.iceQueued = true;
-    const device = this.remoteDevice;
-    // Coalesce: whatever gathered until this send's turn comes goes in one message.
-    const p = this.sendChain.then(async () => {
-      this.iceQueued = false;
-      const candidates = this.queuedIce.splice(0, 64);
-      if (candidates.length > 0) await this.sendNow(device, { t: "ice", candidates });
-    });
-    this.sendChain = p.catch(() => undefined);
-  }
-
-  /** Caller: the answering device is known; held candidates go to it. */
-  setRemoteDevice(d: number) {
-    if (this.remoteDevice !== null) return;
-    this.remoteDevice = d;
-    for (const c of this.heldCandidates.splice(0)) this.onLocalCandidate(c);
-  }
-
-  sendState() {
-    if (this.remoteDevice === null) return;
-    void this.send(this.remoteDevice, { t: "state", muted: this.view.muted, camera: this.view.cameraOn, sharing: this.view.sharing });
-  }
-
-  /* ---- media watchdog ---- */
-
-  onIceState(s: RTCIceConnectionState) {
-    if (s === "connected" || s === "completed") {
-      this.mark("ice");
-      this.clearTimer("graceTimer");
-      this.fire({ type: "media_up" });
-      return;
-    }
-    if (s === "failed") {
-      this.fire({ type: "media_down" });
-      void this.restartIce();
-    } else if (s === "disconnected") {
-      this.fire({ type: "media_down" });
-      this.clearTimer("graceTimer");
-      this.graceTimer = setTimeout(() => void this.restartIce(), DISCONNECT_GRACE_MS);
-    }
-  }
-
-  /** Only the caller offers (no glare); the callee asks it to. */
-  async restartIce() {
-    if (!this.peer || this.remoteDevice === null || this.phase.phase === "ended") return;
-    if (this.role === "callee") {
-      await this.send(this.remoteDevice, { t: "restart" });
-      return;
-    }
-    if (this.peer.pc.signalingState !== "stable") return; // a restart is already waiting for its answer
-    try {
-      const sdp = await this.peer.createOffer(true);
-      await this.send(this.remoteDevice, { t: "offer", sdp, media: this.view.media, restart: true });
-    } catch (e) {
-      log("ice restart", this.id, errCode(e));
-    }
-  }
-
-  /* ---- stats and adaptation ---- */
-
-  /** Accept → first remote video frame, measured with a 50 ms getStats probe (the 1 s poller is too coarse). */
-  probeFirstFrame() {
-    const started = performance.now();
-    const tick = async () => {
-      if (this.firstFrameAt !== null || this.phase.phase === "ended" || performance.now() - started > MEDIA_DOWN_LIMIT_MS) return;
-      const pc = this.peer?.pc;
-      if (pc) {
-        try {
-          for (const s of (await pc.getStats()).values()) {
-            if (s.type === "inbound-rtp" && s.kind === "video" && (s.framesDecoded ?? 0) > 0) {
-              this.firstFrameAt = performance.now();
-              this.mark("firstFrame");
-              return;
-            }
-          }
-        } catch {
-          // closed meanwhile
-        }
-      }
-      setTimeout(() => void tick(), 50);
-    };
-    void tick();
-  }
-
-  startStats() {
-    if (this.statsTimer) return;
-    this.statsTimer = setInterval(() => void this.poll(), STATS_INTERVAL_MS);
-  }
-
-  async poll() {
-    const pc = this.peer?.pc;
-    if (!pc) return;
-    let report: RTCStatsReport;
-    try {
-      report = await pc.getStats();
-    } catch {
-      return;
-    }
-    const sample = parseStats(report.values() as Iterable<Record<string, unknown> & { type: string; id: string }>, Date.now());
-    if (this.firstFrameAt === null && sample.inVideo.framesDecoded > 0) this.firstFrameAt = performance.now();
-    const prev = this.lastSample;
-    this.lastSample = sample;
-    if (!prev) return;
-    // The bandwidth estimate starts low and ramps up: judge it only after the call's first seconds.
-    const warm = this.phase.activeSince !== undefined && Date.now() - this.phase.activeSince > BWE_WARMUP_MS;
-    const q = measure(prev, sample, warm);
-    this.adaptState = adapt(this.adaptState, q.level);
-    this.update({ quality: q, suggestAudioOnly: this.adaptState.suggestAudioOnly && this.view.cameraOn });
-    await this.applyStep();
-  }
-
-  /** Puts the ladder's current step on the video sender (only when it changed). */
-  async applyStep() {
-    const step = this.adaptState.step;
-    const sender = this.peer?.sender("video");
-    if (!sender || step === this.appliedStep || !sender.track) return;
-    const params = sender.getParameters();
-    if (!params.encodings || params.encodings.length === 0) return;
-    const s = LADDER[step]!;
-    for (const enc of params.encodings) {
-      // A shared screen keeps its resolution (text must stay readable); frame rate and bitrate still give.
-      enc.scaleResolutionDownBy = this.screen ? 1 : s.scaleResolutionDownBy;
-      enc.maxFramerate = s.maxFramerate;
-      enc.maxBitrate = s.maxBitrate;
-    }
-    try {
-      await sender.setParameters(params);
-      this.appliedStep = step;
-    } catch (e) {
-      log("setParameters", this.id, errCode(e));
-    }
-  }
-}
-
 let current: ActiveCall | null = null;
 /** Signals for calls this device does not hold (yet): kept briefly, by call id. */
 const early = new Map<string, { at: number; signals: CallSignal[] }>();
 let inChain: Promise<void> = Promise.resolve();
 let installed: (() => void) | null = null;
 
+const hooks: CallHooks = {
+  publish: (c) => {
+    if (current === c) setState({ call: c.view });
+  },
+  release: (c) => {
+    if (current === c) setCurrent(null);
+  },
+  reconcile: () => void recover(),
+};
+
 function setCurrent(c: ActiveCall | null) {
   current = c;
   setState({ call: c?.view ?? null });
-}
-
-async function countCameras(): Promise<number> {
-  try {
-    return (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === "videoinput").length;
-  } catch {
-    return 0;
-  }
 }
 
 function busyNow(): boolean {
@@ -503,7 +64,7 @@ function busyNow(): boolean {
 /** Starts a voice or video call to a user (the chat header's buttons). */
 export async function startCall(peerUser: string, media: CallMedia, name?: string): Promise<void> {
   if (busyNow()) return;
-  const c = new ActiveCall("caller", peerUser, name ?? "", media);
+  const c = new ActiveCall("caller", peerUser, name ?? "", media, hooks);
   setCurrent(c);
   if (!name) void peerName(peerUser).then((n) => c.update({ peerName: n }));
   // The camera, the call and the peer's device list at once: set-up time is their maximum, not their sum.
@@ -584,7 +145,7 @@ function onRing(e: WsEvent) {
 }
 
 function ring(id: string, peerUser: string, callerDevice: number, media: CallMedia) {
-  const c = new ActiveCall("callee", peerUser, "", media);
+  const c = new ActiveCall("callee", peerUser, "", media, hooks);
   c.id = id;
   c.remoteDevice = callerDevice;
   c.view = { ...c.view, id };
@@ -968,32 +529,6 @@ function onEnded(e: WsEvent) {
   c.fire({ type: "end", reason: reason === "cancelled" ? "hangup" : reason });
 }
 
-function onLog(e: WsEvent) {
-  if (e.op === "clear") setState({ log: [] });
-  else if (e.op === "delete" && Array.isArray(e.ids)) {
-    const ids = new Set(e.ids as string[]);
-    setState({ log: state.log.filter((x) => !ids.has(x.id)) });
-  } else if (e.op === "upsert" && e.entry && typeof e.entry === "object") {
-    const entry = e.entry as CallLogEntry;
-    const had = state.log.find((x) => x.id === entry.id);
-    const log = [entry, ...state.log.filter((x) => x.id !== entry.id)].sort((a, b) => b.started_at.localeCompare(a.started_at));
-    const newlyMissed = entry.missed && !had?.missed;
-    setState({ log, missedUnseen: state.missedUnseen + (newlyMissed ? 1 : 0) });
-    if (newlyMissed) void notifyMissed(entry);
-  }
-}
-
-async function notifyMissed(entry: CallLogEntry) {
-  if (typeof document === "undefined" || document.visibilityState === "visible") return;
-  if (typeof Notification === "undefined" || Notification.permission !== "granted") return;
-  try {
-    new Notification(await peerName(entry.peer), { body: entry.media === "video" ? "Missed video call" : "Missed voice call", tag: `missed-${entry.call_id}` });
-  } catch {
-    // best-effort
-  }
-}
-
-/** After (re)connecting: anything ringing for us, or a call this tab lost (a reload), from the server. */
 async function recover() {
   const me = whoAmI();
   if (!me) return;
@@ -1029,62 +564,6 @@ export async function endLeftover(): Promise<void> {
   if (!l) return;
   setState({ leftover: null });
   await api.hangup(l.id).catch(() => undefined);
-}
-
-/* ---------------- call log ---------------- */
-
-/** When this user last looked at the Calls tab (per browser): missed calls after it are "unseen". */
-function seenKey(): string | null {
-  const me = whoAmI();
-  return me ? `parley-calls-seen-${me.user}` : null;
-}
-
-function lastSeenAt(): number {
-  const k = seenKey();
-  try {
-    return k ? Number(localStorage.getItem(k) ?? 0) || 0 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-export async function loadLog(more = false): Promise<void> {
-  try {
-    const page = await api.log(more ? state.logNext : null, 50);
-    const have = more ? state.log : [];
-    const ids = new Set(have.map((x) => x.id));
-    const log = [...have, ...page.entries.filter((x) => !ids.has(x.id))];
-    const p: Partial<CallsState> = { log, logNext: page.next, logLoaded: true };
-    // The badge survives a reload: missed calls newer than the last look at the tab.
-    if (!more) {
-      const seen = lastSeenAt();
-      p.missedUnseen = log.filter((e) => e.missed && Date.parse(e.started_at) > seen).length;
-    }
-    setState(p);
-  } catch (e) {
-    log("log", errCode(e));
-    setState({ logLoaded: true });
-  }
-}
-
-export async function deleteLogEntry(id: string): Promise<void> {
-  setState({ log: state.log.filter((x) => x.id !== id) });
-  await api.deleteLogEntry(id).catch(() => undefined);
-}
-
-export async function clearLog(): Promise<void> {
-  setState({ log: [], logNext: null });
-  await api.clearLog().catch(() => undefined);
-}
-
-export function markMissedSeen(): void {
-  const k = seenKey();
-  try {
-    if (k) localStorage.setItem(k, String(Date.now()));
-  } catch {
-    // private mode: the badge is per tab then
-  }
-  if (state.missedUnseen !== 0) setState({ missedUnseen: 0 });
 }
 
 /* ---------------- "protect IP address in calls" ---------------- */
@@ -1163,69 +642,14 @@ export function installCalls(): () => void {
     }),
   ];
   window.addEventListener("online", onOnline);
-  exposeDebugHook();
+  exposeDebugHook(() => current);
   installed = () => {
     for (const off of offs) off();
     window.removeEventListener("online", onOnline);
     if (current && current.phase.phase !== "ended") void hangUp();
     current = null;
-    state = { call: null, leftover: null, log: [], logNext: null, logLoaded: false, missedUnseen: 0 };
+    resetState();
     installed = null;
   };
   return installed;
-}
-
-/* ---------------- debug hook ---------------- */
-
-export interface CallDebug {
-  callId: string | null;
-  phase: CallPhase | null;
-  /** The latest parsed getStats() sample (1 s poll) and the quality computed from it. */
-  sample: StatsSample | null;
-  quality: Quality | null;
-  adaptStep: number;
-  /** The video sender's current encoding parameters. */
-  videoEncoding: RTCRtpEncodingParameters | null;
-  /** ms from Accept (or from the accept event, caller) to the first decoded remote video frame. */
-  acceptToFirstFrameMs: number | null;
-  iceConnectionState: RTCIceConnectionState | null;
-  /** What the video sender is sending now. */
-  videoSource: "camera" | "screen" | "none";
-  /**
-   * ms after the accept (ours, or the accept event for the caller) of each
-   * set-up step reached: media (callee's getUserMedia + accept request),
-   * answered (answer made / received), ice (connected), firstFrame.
-   */
-  setup: Record<string, number>;
-}
-
-/**
- * window.__parleyCall.stats(): what later tests (relay-only, netem,
- * cross-browser) and measurements read. Read-only numbers about the call in
- * progress; nothing secret (no SDP, no candidates, no keys).
- */
-function exposeDebugHook() {
-  if (typeof window === "undefined") return;
-  (window as unknown as { __parleyCall?: { stats(): CallDebug } }).__parleyCall = {
-    stats(): CallDebug {
-      const c = current;
-      const enc = c?.peer?.sender("video")?.getParameters().encodings?.[0] ?? null;
-      const senderTrack = c?.peer?.sender("video")?.track;
-      return {
-        callId: c?.id ?? null,
-        phase: c?.phase.phase ?? null,
-        sample: c?.lastSample ?? null,
-        quality: c?.view.quality ?? null,
-        adaptStep: c?.adaptState.step ?? 0,
-        videoEncoding: enc ? { ...enc } : null,
-        acceptToFirstFrameMs: c && c.acceptedAt !== null && c.firstFrameAt !== null ? Math.round(c.firstFrameAt - c.acceptedAt) : null,
-        iceConnectionState: c?.peer?.pc.iceConnectionState ?? null,
-        videoSource: senderTrack === null || senderTrack === undefined ? "none" : senderTrack === c?.screen ? "screen" : "camera",
-        setup:
-          c && c.acceptedAt !== null
-            ? Object.fromEntries(Object.entries(c.marks).map(([k, v]) => [k, Math.round(v - c.acceptedAt!)]))
-            : {},
-      };
-    },
-  };
 }

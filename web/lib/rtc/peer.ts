@@ -33,7 +33,7 @@ export class Peer {
   private pendingCandidates: IceCandidate[] = [];
   private closed = false;
 
-  constructor(config: RTCConfiguration, private readonly h: PeerHandlers) {
+  constructor(config: RTCConfiguration, h: PeerHandlers) {
     this.pc = new RTCPeerConnection(config);
     this.pc.onicecandidate = (e) => {
       if (e.candidate && e.candidate.candidate) {
