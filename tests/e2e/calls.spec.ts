@@ -211,6 +211,15 @@ test.describe("calls between two people", () => {
     await expect(b.page.locator("#tab-calls-badge")).toHaveCount(0);
     await a.page.getByRole("tab", { name: "Calls" }).click();
     await expect(a.page.getByRole("list", { name: "Recent calls" }).getByRole("listitem").first()).toContainText("Outgoing");
+
+    // Calling back from the log: a voice call, as the missed one was.
+    await entry.getByRole("button", { name: "Call Alice back" }).click();
+    await expect(callScreen(b.page)).toHaveAttribute("data-media", "voice");
+    await expect(incoming(a.page)).toContainText("Bob", { timeout: 10_000 });
+    await expect(incoming(a.page)).toContainText("Voice call");
+    await incoming(a.page).getByRole("button", { name: "Decline", exact: true }).click();
+    await expect(callScreen(b.page)).toContainText("Declined", { timeout: 10_000 });
+    await expect(callScreen(b.page)).toBeHidden({ timeout: 10_000 });
   });
 
   test("declined call: A sees Declined", async () => {
@@ -480,6 +489,28 @@ test.describe("calls between two people", () => {
       await shot(b.page, name("log", label, vp, scheme));
     }
     await look(DESKTOP, "light");
+  });
+
+  test("call log: delete one entry, then clear the log; the other side's log is untouched", async () => {
+    await a.page.getByRole("tab", { name: "Calls" }).click();
+    const rows = a.page.getByRole("list", { name: "Recent calls" }).getByRole("listitem");
+    await expect(rows.first()).toBeVisible();
+    const n = await rows.count();
+    expect(n).toBeGreaterThan(2);
+    await rows.first().hover();
+    await rows.first().getByRole("button", { name: "Delete call with Bob" }).click();
+    await expect(rows).toHaveCount(n - 1);
+    // Deleted on the server, not just on screen: a reload shows the same.
+    await a.page.reload();
+    await ready(a.page);
+    await a.page.getByRole("tab", { name: "Calls" }).click();
+    await expect(rows).toHaveCount(n - 1);
+    await a.page.getByRole("tabpanel").getByRole("button", { name: "Menu" }).click();
+    await a.page.getByRole("menuitem", { name: "Clear call log" }).click();
+    await expect(rows).toHaveCount(0);
+    await expect(a.page.getByText("No recent calls")).toBeVisible();
+    await b.page.getByRole("tab", { name: "Calls" }).click();
+    await expect(b.page.getByRole("list", { name: "Recent calls" }).getByRole("listitem").filter({ hasText: "Alice" }).first()).toBeVisible();
   });
 
   test("no SDP fingerprint or ICE candidate in any database table or service log", async () => {
