@@ -299,6 +299,9 @@ test.describe("calls between two people", () => {
       await expect(incoming(b.page)).toBeVisible({ timeout: 10_000 });
       await expect(incoming(b2.page)).toBeVisible({ timeout: 10_000 });
       await expect(incoming(b2.page)).toContainText("Alice");
+      // Muted before anyone answered: the answering device is told once media flows.
+      await a.page.getByRole("button", { name: "Mute", exact: true }).click();
+      await expect(a.page.getByRole("button", { name: "Unmute", exact: true })).toBeVisible();
       await incoming(b2.page).getByRole("button", { name: "Accept" }).click();
       await expect(incoming(b.page)).toBeHidden({ timeout: 10_000 });
       await expect(b.page.getByText("Answered on another device")).toBeVisible();
@@ -306,6 +309,7 @@ test.describe("calls between two people", () => {
       await expect(callScreen(a.page)).toHaveAttribute("data-call-state", "active", { timeout: 15_000 });
       await expect.poll(() => videoWidth(a.page, "Bob's video"), { timeout: 15_000 }).toBeGreaterThan(0);
       await expect.poll(() => videoWidth(b2.page, "Alice's video"), { timeout: 15_000 }).toBeGreaterThan(0);
+      await expect(callScreen(b2.page).getByText("Alice muted this call")).toBeVisible({ timeout: 10_000 });
       await b2.page.getByRole("button", { name: "End call", exact: true }).click();
       await expect(callScreen(a.page)).toHaveAttribute("data-call-state", "ended", { timeout: 10_000 });
       // The first device never joined the media: it has no call on screen.

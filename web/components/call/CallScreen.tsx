@@ -143,7 +143,7 @@ export function CallScreen({ call }: { call: CallView }) {
           </button>
         ) : (
           <>
-            {live && (
+            {(live || call.phase === "calling" || call.phase === "ringing") && (
               <>
                 {call.cameras > 1 && call.cameraOn && (
                   <button type="button" className="call-round" aria-label="Flip camera" title="Flip camera" onClick={() => void flipCamera()}>
@@ -161,7 +161,7 @@ export function CallScreen({ call }: { call: CallView }) {
                   >
                     {call.cameraOn ? <CamIcon /> : <CamOffIcon />}
                   </button>
-                ) : (
+                ) : live ? (
                   <button
                     type="button"
                     className="call-round"
@@ -172,7 +172,7 @@ export function CallScreen({ call }: { call: CallView }) {
                   >
                     <CamIcon />
                   </button>
-                )}
+                ) : null}
                 <button
                   type="button"
                   className="call-round"
@@ -183,7 +183,7 @@ export function CallScreen({ call }: { call: CallView }) {
                 >
                   {call.muted ? <MicOffIcon /> : <MicIcon />}
                 </button>
-                {typeof navigator !== "undefined" && !!navigator.mediaDevices && "getDisplayMedia" in navigator.mediaDevices && (
+                {live && typeof navigator !== "undefined" && !!navigator.mediaDevices && "getDisplayMedia" in navigator.mediaDevices && (
                   <button
                     type="button"
                     className="call-round only-desktop"

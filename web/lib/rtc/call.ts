@@ -149,6 +149,8 @@ export class ActiveCall {
       this.connectTimer = setTimeout(() => this.fail(), MEDIA_DOWN_LIMIT_MS);
     }
     if (now === "active") {
+      // The peer learns what we set before it answered.
+      if (prev !== "reconnecting" && (this.view.muted || (this.view.media === "video" && !this.view.cameraOn))) this.sendState();
       this.clearTimer("connectTimer");
       this.clearTimer("downTimer");
       this.startStats();
@@ -203,6 +205,12 @@ export class ActiveCall {
     const s = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true }, video: video ? { width: { ideal: 1280 }, height: { ideal: 720 } } : false });
     this.audio = s.getAudioTracks()[0] ?? null;
     this.video = s.getVideoTracks()[0] ?? null;
+    // Muted or camera off already (pressed while the call was being set up).
+    if (this.audio) this.audio.enabled = !this.view.muted;
+    if (this.video && !this.view.cameraOn) {
+      this.video.stop();
+      this.video = null;
+    }
     this.refreshLocal();
     void countCameras().then((n) => this.update({ cameras: n }));
   }

@@ -287,9 +287,14 @@ export function dismissCall(): void {
   if (current && current.phase.phase === "ended") setCurrent(null);
 }
 
+/** Mute and the camera work from the moment we call (as in WhatsApp), not only once connected. */
+function controllable(c: ActiveCall | null): c is ActiveCall {
+  return !!c && c.phase.phase !== "ended" && c.phase.phase !== "incoming";
+}
+
 export function toggleMute(): void {
   const c = current;
-  if (!c || !isLive(c.phase.phase)) return;
+  if (!controllable(c)) return;
   const muted = !c.view.muted;
   // A disabled track sends silence: the peer keeps a steady audio stream, and unmuting is instant.
   if (c.audio) c.audio.enabled = !muted;
@@ -299,10 +304,11 @@ export function toggleMute(): void {
 
 export async function toggleCamera(): Promise<void> {
   const c = current;
-  if (!c || !isLive(c.phase.phase) || !c.peer) return;
+  if (!controllable(c)) return;
   if (c.view.cameraOn) {
     // Off means off: nothing is sent (replaceTrack(null)) and the camera light goes out.
-    if (!c.screen) await c.peer.setTrack("video", null);
+    // Before the peer connection exists, the missing track is simply never added.
+    if (!c.screen) await c.peer?.setTrack("video", null);
     c.video?.stop();
     c.video = null;
     c.update({ cameraOn: false, suggestAudioOnly: false });
@@ -314,7 +320,7 @@ export async function toggleCamera(): Promise<void> {
       c.update({ notice: "Couldn't use the camera" });
       return;
     }
-    if (!c.screen) await c.peer.setTrack("video", c.video);
+    if (!c.screen) await c.peer?.setTrack("video", c.video);
     c.appliedStep = -1;
     await c.applyStep();
     c.update({ cameraOn: true, media: "video" });
