@@ -118,6 +118,11 @@ export class ActiveCall {
     return this.view.role;
   }
 
+  /** A getter, so TypeScript does not carry a narrowed phase across an await. */
+  get ended(): boolean {
+    return this.phase.phase === "ended";
+  }
+
   update(p: Partial<CallView>) {
     this.view = { ...this.view, ...p };
     this.hooks.publish(this);

@@ -114,11 +114,20 @@ export async function startCall(peerUser: string, media: CallMedia, name?: strin
     await becomeCallee(c, answer);
     return;
   }
-  c.createPeer();
-  c.peer!.addTransceivers(c.audio, c.video);
-  // Up to 500 ms of gathering rides in the offer (loopback and LAN are done in a few ms).
-  c.offerSdp = await c.peer!.createOffer(false, 500);
-  await offerTo(c, await peerDevices(peerUser).catch(() => []));
+  try {
+    c.createPeer();
+    c.peer!.addTransceivers(c.audio, c.video);
+    // Up to 500 ms of gathering rides in the offer (loopback and LAN are done in a few ms).
+    c.offerSdp = await c.peer!.createOffer(false, 500);
+    await offerTo(c, await peerDevices(peerUser).catch(() => []));
+  } catch (e) {
+    // The call may have ended meanwhile (its connection closed under us); otherwise it cannot go on.
+    if (!c.ended) {
+      log("offer failed", c.id, errCode(e));
+      c.fail();
+    }
+    return;
+  }
   // Signals that raced the start answer (an accept and answer from a fast callee).
   drainEarly(c);
 }
