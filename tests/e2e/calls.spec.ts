@@ -517,6 +517,26 @@ test.describe("calls between two people", () => {
     await expect(b.page.getByRole("list", { name: "Recent calls" }).getByRole("listitem").filter({ hasText: "Alice" }).first()).toBeVisible();
   });
 
+  test("dozens of call signals later, the chat holds only the real messages", async () => {
+    const expected = ["Hi Bob, calling you in a second", "I'll call you right back.", "In a meeting until 5"];
+    for (const [p, who] of [
+      [a.page, "Bob"],
+      [b.page, "Alice"],
+    ] as const) {
+      await openChatWith(p, who);
+      await expect(inChat(p, "In a meeting until 5")).toBeVisible();
+      const texts = await p
+        .getByRole("list", { name: "Messages" })
+        .getByRole("listitem")
+        // Every bubble, with or without text: a signal taken for a message would be an empty one.
+        .evaluateAll((els) => els.filter((e) => e.querySelector(".bubble")).map((e) => e.querySelector(".bubble-text")?.textContent ?? ""));
+      expect(texts).toEqual(expected);
+    }
+    // …and nothing unread came of them.
+    await a.page.getByRole("tab", { name: "Chats" }).click();
+    await expect(a.page.getByRole("list", { name: "Chat list" }).getByLabel(/unread message/)).toHaveCount(0);
+  });
+
   test("no SDP fingerprint or ICE candidate in any database table or service log", async () => {
     test.skip(!VAR, "PARLEY_VAR (the stack's runtime directory) is not set");
     const dump = execFileSync("pg_dump", ["-h", `${VAR}/pgsock`, "-U", "postgres", "parley"], { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
