@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import "./globals.css";
 import "./login.css";
 import "./chat.css";
+import "./call.css";
 
 export const metadata: Metadata = {
   title: "Parley",

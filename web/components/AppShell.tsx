@@ -10,6 +10,9 @@ import { engine } from "@/lib/chat/engine";
 import { useChatState } from "@/lib/chat/state";
 import { logOut } from "@/lib/session/session";
 import { Conversation } from "./chat/Conversation";
+import { CallLayer } from "./call/CallLayer";
+import { useCalls } from "./call/useCalls";
+import { markMissedSeen } from "@/lib/rtc/calls";
 import { CallsPanel } from "./CallsPanel";
 import { ChatsPanel } from "./ChatsPanel";
 import { CommunitiesPanel } from "./CommunitiesPanel";
@@ -41,6 +44,11 @@ export function AppShell({ me }: { me: Me }) {
   useEffect(() => {
     document.title = unreadChats > 0 ? `(${unreadChats}) Parley` : "Parley";
   }, [unreadChats]);
+  const missedCalls = useCalls((s) => s.missedUnseen);
+  // The missed-call badge counts calls not yet seen on the Calls tab.
+  useEffect(() => {
+    if (tab === "calls" && missedCalls > 0) markMissedSeen();
+  }, [tab, missedCalls]);
   const openChat = useCallback((id: string) => {
     setChatId(id);
     setDrawer(null);
@@ -93,6 +101,7 @@ export function AppShell({ me }: { me: Me }) {
     <div className="app" data-drawer={drawer ?? "none"} data-ready={ready} data-chat={chatId && tab === "chats" ? "open" : "none"}>
       <NavTabs
         tab={tab}
+        badges={{ calls: missedCalls }}
         settingsOpen={drawer === "settings"}
         onSelect={(t) => {
           setTab(t);
@@ -113,6 +122,7 @@ export function AppShell({ me }: { me: Me }) {
         {chatId && tab === "chats" ? <Conversation chatId={chatId} onBack={closeChat} /> : <IntroPane tab={tab} />}
       </main>
       {themeOpen && <ThemeDialog onClose={() => setThemeOpen(false)} />}
+      <CallLayer />
     </div>
   );
 }

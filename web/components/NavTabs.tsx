@@ -10,12 +10,14 @@ import { PANEL_ID, TABS, tabButtonId, type TabId } from "./tabs";
 
 interface Props {
   tab: TabId;
+  /** Counts shown on a tab (missed calls on Calls). */
+  badges?: Partial<Record<TabId, number>>;
   settingsOpen: boolean;
   onSelect: (tab: TabId) => void;
   onSettings: () => void;
 }
 
-export function NavTabs({ tab, settingsOpen, onSelect, onSettings }: Props) {
+export function NavTabs({ tab, badges, settingsOpen, onSelect, onSettings }: Props) {
   const refs = useRef<Array<HTMLButtonElement | null>>([]);
 
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
@@ -54,10 +56,18 @@ export function NavTabs({ tab, settingsOpen, onSelect, onSettings }: Props) {
               className="tab"
               data-active={active}
               title={t.label}
+              // The name stays the tab's label; a badge describes it.
+              aria-label={t.label}
+              aria-describedby={(badges?.[t.id] ?? 0) > 0 ? `${tabButtonId(t.id)}-badge` : undefined}
               onClick={() => onSelect(t.id)}
             >
               <span className="tab-icon">
                 <t.Icon filled={active} />
+                {(badges?.[t.id] ?? 0) > 0 && (
+                  <span className="tab-badge" id={`${tabButtonId(t.id)}-badge`} aria-label={`${badges![t.id]} missed`}>
+                    {badges![t.id]}
+                  </span>
+                )}
               </span>
               <span className="tab-label">{t.label}</span>
             </button>

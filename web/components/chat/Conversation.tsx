@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { engine } from "@/lib/chat/engine";
+import { startCall } from "@/lib/rtc/calls";
 import { formatPhone, lastSeenLabel, type ChatMessage } from "@/lib/chat/model";
 import { useChatState } from "@/lib/chat/state";
 import { BackIcon, DefaultAvatar, LockIcon, PhoneIcon, SearchIcon, VideoIcon } from "../icons";
@@ -127,10 +128,10 @@ export function Conversation({ chatId, onBack }: { chatId: string; onBack: () =>
             </span>
           </button>
           <div className="conv-actions">
-            <button type="button" className="icon-btn" aria-label="Video call" title="Video call">
+            <button type="button" className="icon-btn" aria-label="Video call" title="Video call" disabled={chat.blocked} onClick={() => void startCall(chat.peer.userId, "video", name)}>
               <VideoIcon />
             </button>
-            <button type="button" className="icon-btn" aria-label="Voice call" title="Voice call">
+            <button type="button" className="icon-btn" aria-label="Voice call" title="Voice call" disabled={chat.blocked} onClick={() => void startCall(chat.peer.userId, "voice", name)}>
               <PhoneIcon />
             </button>
             <button type="button" className="icon-btn only-desktop" aria-label="Search" title="Search">

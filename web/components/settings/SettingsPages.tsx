@@ -7,6 +7,7 @@
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from "react";
 import type { Me } from "@/lib/api/auth";
 import type { Privacy } from "@/lib/api/contacts";
+import { getRelayOnly, setRelayOnly } from "@/lib/rtc/calls";
 import { engine } from "@/lib/chat/engine";
 import { useChatState } from "@/lib/chat/state";
 import { deleteAccount, getPrivacy, listDevices, removeDevice, removePin, saveProfile, setPin, setPrivacy } from "@/lib/session/account";
@@ -313,7 +314,28 @@ function PrivacyPage() {
         ]}
         onChange={(v) => change({ default_timer: Number(v) })}
       />
+      <CallPrivacy />
     </div>
+  );
+}
+
+/** WhatsApp's Privacy → Advanced → "Protect IP address in calls": every call relayed through TURN. */
+function CallPrivacy() {
+  const [on, setOn] = useState<boolean | null>(null);
+  useEffect(() => {
+    void getRelayOnly().then(setOn);
+  }, []);
+  if (on === null) return null;
+  return (
+    <Toggle
+      label="Protect IP address in calls"
+      sub="To make it harder for people to infer your location, calls on this account are relayed securely through Parley's servers. This will reduce call quality."
+      checked={on}
+      onChange={(v) => {
+        setOn(v);
+        void setRelayOnly(v).then((r) => r !== null && setOn(r));
+      }}
+    />
   );
 }
 

@@ -65,7 +65,7 @@ import {
   type DeviceNews,
 } from "../store/trust";
 import { signedOut } from "../session/session";
-import { createWsClient, type WsClient, type WsEvent } from "../ws/client";
+import { createWsClient, type WsClient, type WsEvent, type WsStatus } from "../ws/client";
 import { plainText } from "../format/parse";
 import { advanceStatus, sortChats, type ChatMessage, type ChatSummary, type MessageStatus, type Peer } from "./model";
 import {
@@ -79,6 +79,8 @@ import {
   setMessages,
 } from "./state";
 import { bodyToEnvelope, envelopeToBody, isTextBody, textPlaintext, type TextBody } from "./wire";
+import { openSignal, sealSignal } from "../rtc/seal";
+import type { CallSignal, SignalBody } from "../rtc/signalling";
 
 interface PeerInfo {
   phone: string;
@@ -385,6 +387,12 @@ function connect() {
     client.on("read", (e) => onReceipt(e, "read")),
     client.on("typing", onTyping),
     client.on("presence", onPresence),
+    client.on("*", (e) => {
+      for (const fn of pushListeners) fn(e);
+    }),
+    client.onStatus((st) => {
+      for (const fn of connListeners) fn(st);
+    }),
     client.on("chatlist", (e) => {
       if (e.chat && typeof e.chat === "object") applyChatState(e.chat as RemoteChatState);
     }),
@@ -543,24 +551,29 @@ async function ensureStoredChat(chatId: string, peerId: string, at: number): Pro
 }
 
 /** Name and number of someone we only know by id (e.g. a chat started on our other device). */
-const fetchingPeers = new Set<string>();
-async function fetchPeer(userId: string) {
-  if (fetchingPeers.has(userId) || !db) return;
-  fetchingPeers.add(userId);
-  try {
-    const p = await contacts.profile(userId);
-    const known = peers.get(userId);
-    const info: PeerInfo = { ...known, phone: p.phone || known?.phone || "", name: p.contact_name || p.name || known?.name || "" };
-    if (p.about) info.about = p.about;
-    await savePeer(userId, info);
-    for (const c of getChatState().chats.filter((x) => x.peer.userId === userId)) {
-      putChat({ ...c, peer: { ...c.peer, name: info.name, phone: info.phone, ...(info.about ? { about: info.about } : {}) } });
+const fetchingPeers = new Map<string, Promise<void>>();
+function fetchPeer(userId: string): Promise<void> {
+  // Concurrent callers (a message and a ringing call from a stranger) share one request.
+  const running = fetchingPeers.get(userId);
+  if (running || !db) return running ?? Promise.resolve();
+  const p = (async () => {
+    try {
+      const p = await contacts.profile(userId);
+      const known = peers.get(userId);
+      const info: PeerInfo = { ...known, phone: p.phone || known?.phone || "", name: p.contact_name || p.name || known?.name || "" };
+      if (p.about) info.about = p.about;
+      await savePeer(userId, info);
+      for (const c of getChatState().chats.filter((x) => x.peer.userId === userId)) {
+        putChat({ ...c, peer: { ...c.peer, name: info.name, phone: info.phone, ...(info.about ? { about: info.about } : {}) } });
+      }
+    } catch {
+      // Unknown stays unknown: the chat shows what the messages told us.
+    } finally {
+      fetchingPeers.delete(userId);
     }
-  } catch {
-    // Unknown stays unknown: the chat shows what the messages told us.
-  } finally {
-    fetchingPeers.delete(userId);
-  }
+  })();
+  fetchingPeers.set(userId, p);
+  return p;
 }
 
 async function showIncoming(m: StoredMessage, peerId: string, fromMe: boolean) {
@@ -1221,6 +1234,81 @@ export function nameOf(userId: string): string {
 
 export function resync(): void {
   void ws?.resync();
+}
+
+/* ---------------- calls plumbing (lib/rtc uses these; calls never become messages) ---------------- */
+
+const pushListeners = new Set<(e: WsEvent) => void>();
+const connListeners = new Set<(s: WsStatus) => void>();
+
+/** Every event the push channel delivers (call_ring, call_signal, …), across reconnects. */
+export function onPush(fn: (e: WsEvent) => void): () => void {
+  pushListeners.add(fn);
+  return () => pushListeners.delete(fn);
+}
+
+/** The push channel's status changes ("connected" after each (re)connect and drain). */
+export function onConnection(fn: (s: WsStatus) => void): () => void {
+  connListeners.add(fn);
+  return () => connListeners.delete(fn);
+}
+
+export function whoAmI(): { user: string; device: number; name: string } | null {
+  return me ? { user: me.id, device: me.device.id, name: me.name ?? "" } : null;
+}
+
+/** Devices of `userId` (sessions started with each), fetched again when `fresh` or unknown. */
+export async function peerDevices(userId: string, fresh = false): Promise<number[]> {
+  await started;
+  if (!db || !me) throw new Error("not signed in");
+  await loadCrypto();
+  if (fresh || !deviceLists.has(userId)) await fetchSessions(userId, "*");
+  return [...(deviceLists.get(userId) ?? [])];
+}
+
+/**
+ * Encrypts one call signal for one device with the pairwise session (a
+ * session is started from the device's bundle when there is none). The
+ * blob is what POST /api/calls/{id}/signal relays.
+ */
+export async function sealCallSignal(to: Address, callId: string, body: SignalBody): Promise<string> {
+  await started;
+  if (!db || !me) throw new Error("not signed in");
+  await loadCrypto();
+  try {
+    return await sealSignal(db, myAddress(), to, callId, body);
+  } catch (e) {
+    if (!isCryptoError(e, "no_session")) throw e;
+    await fetchSessions(to.u, [to.d]);
+    return sealSignal(db, myAddress(), to, callId, body);
+  }
+}
+
+/** Decrypts a call_signal blob from `from` (the server's word on the sender). Throws on anything else. */
+export async function openCallSignal(from: Address, blob: string, callId: string): Promise<CallSignal> {
+  await started;
+  if (!db || !me) throw new Error("not signed in");
+  await loadCrypto();
+  return openSignal(db, from, blob, callId);
+}
+
+/** The name to show for a user; fetches the profile once when we only know the id. */
+export async function peerName(userId: string): Promise<string> {
+  await started;
+  if (!peers.get(userId)?.name && !peers.get(userId)?.phone) await fetchPeer(userId);
+  return nameOf(userId);
+}
+
+/** The direct chat with a user (created when there is none yet), for a call's quick reply or "Message". */
+export async function chatWith(userId: string): Promise<string> {
+  await started;
+  const known = getChatState().chats.find((c) => c.peer.userId === userId);
+  if (known) return known.id;
+  const chat = await msgApi.openChat(userId);
+  if (!peers.get(userId)?.phone) await fetchPeer(userId);
+  const stored = await ensureStoredChat(chat.id, userId, Date.now());
+  if (!getChatState().chats.some((c) => c.id === chat.id)) putChat(withRemote(summaryOf(stored, undefined)));
+  return chat.id;
 }
 
 export const engine = {
