@@ -6,6 +6,7 @@
  */
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from "react";
 import type { Me } from "@/lib/api/auth";
+import { calls } from "@/lib/api/calls";
 import type { Privacy } from "@/lib/api/contacts";
 import { engine } from "@/lib/chat/engine";
 import { useChatState } from "@/lib/chat/state";
@@ -260,6 +261,34 @@ function Radios({ legend, name, value, options, onChange }: { legend: string; na
   );
 }
 
+/** WhatsApp's Privacy → Advanced: relay every call through the server so the other side never learns this device's IP address. */
+function ProtectIpToggle() {
+  const [on, setOn] = useState<boolean | null>(null);
+  useEffect(() => {
+    void calls.settings().then(
+      (s) => setOn(s.relay_only === true),
+      () => setOn(null),
+    );
+  }, []);
+  if (on === null) return null;
+  return (
+    <Section title="Advanced">
+      <Toggle
+        label="Protect IP address in calls"
+        sub="To make it harder to infer your location, all your calls on this account will be securely relayed through Parley's servers. This will reduce call quality."
+        checked={on}
+        onChange={(v) => {
+          setOn(v);
+          void calls.setSettings({ relay_only: v }).then(
+            (s) => setOn(s.relay_only === true),
+            () => setOn(!v),
+          );
+        }}
+      />
+    </Section>
+  );
+}
+
 function PrivacyPage() {
   const [p, setP] = useState<Privacy | null>(null);
   const [failed, setFailed] = useState(false);
@@ -313,6 +342,7 @@ function PrivacyPage() {
         ]}
         onChange={(v) => change({ default_timer: Number(v) })}
       />
+      <ProtectIpToggle />
     </div>
   );
 }
