@@ -50,7 +50,7 @@ export default defineConfig({
   },
   projects: [
     { name: "chromium", testIgnore: /poor-network/ },
-    // Shapes every UDP packet of the run's network namespace: alone, after everything else.
-    { name: "poor-network", testMatch: /poor-network\.spec\.ts$/, dependencies: ["chromium"] },
+    // Shapes every UDP packet of the run's network namespace: alone, after everything else, one test at a time.
+    { name: "poor-network", testMatch: /poor-network\.spec\.ts$/, dependencies: ["chromium"], fullyParallel: false },
   ],
 });
