@@ -48,5 +48,9 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium" }],
+  projects: [
+    { name: "chromium", testIgnore: /poor-network/ },
+    // Shapes every UDP packet of the run's network namespace: alone, after everything else, one test at a time.
+    { name: "poor-network", testMatch: /poor-network\.spec\.ts$/, dependencies: ["chromium"], fullyParallel: false },
+  ],
 });

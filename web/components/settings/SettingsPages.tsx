@@ -326,16 +326,19 @@ function CallPrivacy() {
     void getRelayOnly().then(setOn);
   }, []);
   if (on === null) return null;
+  // WhatsApp keeps it under Privacy → Advanced.
   return (
-    <Toggle
-      label="Protect IP address in calls"
-      sub="To make it harder for people to infer your location, calls on this account are relayed securely through Parley's servers. This will reduce call quality."
-      checked={on}
-      onChange={(v) => {
-        setOn(v);
-        void setRelayOnly(v).then((r) => r !== null && setOn(r));
-      }}
-    />
+    <Section title="Advanced">
+      <Toggle
+        label="Protect IP address in calls"
+        sub="To make it harder for people to infer your location, calls on this account are relayed securely through Parley's servers. This will reduce call quality."
+        checked={on}
+        onChange={(v) => {
+          setOn(v);
+          void setRelayOnly(v).then((r) => r !== null && setOn(r));
+        }}
+      />
+    </Section>
   );
 }
 
