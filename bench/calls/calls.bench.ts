@@ -11,7 +11,8 @@
 import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import { test, expect } from "@playwright/test";
 import { freshPhone, register } from "../../tests/e2e/accounts";
-import { callScreen, debug, incoming, openChatWith, person, ready, send, startChat, videoWidth } from "../../tests/e2e/call-helpers";
+import { callScreen, debug, incoming, videoWidth } from "../../tests/e2e/call-helpers";
+import { openChatWith, person, ready, send, startChat } from "../../tests/e2e/people";
 
 const CALLS = Number(process.env.PARLEY_BENCH_CALLS ?? 20);
 const TICK = 100; // USER_HZ on Linux

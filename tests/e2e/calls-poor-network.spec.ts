@@ -10,11 +10,11 @@
  * file runs in its own Playwright project after all others (playwright.config.ts).
  */
 import { freshPhone, register } from "./accounts";
-import { CALL_ARGS, callScreen, debug, incoming, openChatWith, person, ready, samplesOver, send, startChat, videoWidth, type Person } from "./call-helpers";
+import { callScreen, debug, incoming, samplesOver, videoWidth } from "./call-helpers";
+import { openChatWith, person, ready, send, startChat, type Person } from "./people";
 import { ARTIFACTS, expect, test } from "./fixtures";
 import { canShape, clearShaping, shapeUdp } from "./shaping";
 
-test.use({ launchOptions: { executablePath: process.env.PARLEY_CHROMIUM ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--ignore-certificate-errors", ...CALL_ARGS] } });
 
 test.afterEach(() => clearShaping());
 

@@ -5,10 +5,10 @@
  * relayed locally, B's pairs with A's relay candidate, and video flows.
  */
 import { freshPhone, register } from "./accounts";
-import { CALL_ARGS, callScreen, debug, incoming, openChatWith, person, ready, samplesOver, send, startChat, videoWidth, type Person } from "./call-helpers";
+import { callScreen, debug, incoming, samplesOver, videoWidth } from "./call-helpers";
+import { openChatWith, person, ready, send, startChat, type Person } from "./people";
 import { expect, test } from "./fixtures";
 
-test.use({ launchOptions: { executablePath: process.env.PARLEY_CHROMIUM ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--ignore-certificate-errors", ...CALL_ARGS] } });
 
 test("a relay-only call carries its media through coturn", async ({ browser }) => {
   test.setTimeout(120_000);

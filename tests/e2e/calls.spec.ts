@@ -9,40 +9,10 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import type { Page } from "@playwright/test";
 import { freshPhone, login, register } from "./accounts";
-import {
-  CALL_ARGS,
-  callScreen,
-  debug,
-  incoming,
-  inChat,
-  openChatWith,
-  person,
-  ready,
-  samplesOver,
-  send,
-  startChat,
-  videoWidth,
-  type Person,
-} from "./call-helpers";
+import { callScreen, debug, incoming, samplesOver, videoWidth } from "./call-helpers";
+import { inChat, openChatWith, person, ready, send, startChat, type Person } from "./people";
 import { ARTIFACTS, DESKTOP, PHONE, expect, test } from "./fixtures";
 
-test.use({
-  launchOptions: {
-    executablePath: process.env.PARLEY_CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--disable-gpu",
-      "--disable-quic",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--no-sandbox",
-      "--disable-dev-shm-usage",
-      "--ignore-certificate-errors",
-      ...CALL_ARGS,
-    ],
-  },
-});
 
 const VAR = process.env.PARLEY_VAR ?? "";
 

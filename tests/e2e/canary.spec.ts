@@ -10,11 +10,10 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import type { Browser, Page } from "@playwright/test";
 import { freshPhone, register } from "./accounts";
-import { DESKTOP, expect, test } from "./fixtures";
+import { expect, test } from "./fixtures";
+import { inChat, person, ready, send } from "./people";
 
-const URL = process.env.PARLEY_TEST_URL ?? "https://localhost:18443";
 const VAR = process.env.PARLEY_VAR ?? "";
 
 function canary(): string {
@@ -41,32 +40,6 @@ function logs(): { name: string; text: string }[] {
   };
   if (existsSync(dir)) walk(dir);
   return out;
-}
-
-async function person(browser: Browser) {
-  const ctx = await browser.newContext({
-    baseURL: URL,
-    ignoreHTTPSErrors: true,
-    storageState: { cookies: [], origins: [] },
-    viewport: DESKTOP,
-    locale: "en-GB",
-  });
-  return { ctx, page: await ctx.newPage() };
-}
-
-async function ready(page: Page) {
-  await expect(page.locator("html")).toHaveAttribute("data-e2e", "ready", { timeout: 20_000 });
-  await expect(page.locator("html")).toHaveAttribute("data-conn", "connected", { timeout: 20_000 });
-}
-
-async function send(page: Page, text: string) {
-  const box = page.getByRole("textbox", { name: "Type a message" });
-  await box.fill(text);
-  await box.press("Enter");
-}
-
-function bubble(page: Page, text: string) {
-  return page.getByRole("list", { name: "Messages" }).getByRole("listitem").filter({ hasText: text });
 }
 
 test("no message text in any database table or service log", async ({ browser }) => {
@@ -104,20 +77,20 @@ test("no message text in any database table or service log", async ({ browser })
     expect(await b.page.content()).not.toContain(c1);
     expect(await b.page.evaluate(() => document.body.innerText)).not.toContain(c1);
     await row.getByRole("button").first().click();
-    await expect(bubble(b.page, c1)).toBeVisible({ timeout: 10_000 });
+    await expect(inChat(b.page, c1)).toBeVisible({ timeout: 10_000 });
     // B → A.
     const c2 = canary();
     sent.push(c2);
     await send(b.page, `reply ${c2}`);
-    await expect(bubble(a.page, c2)).toBeVisible({ timeout: 10_000 });
-    await expect(bubble(b.page, c2).getByRole("img", { name: "Read" })).toBeVisible({ timeout: 10_000 });
+    await expect(inChat(a.page, c2)).toBeVisible({ timeout: 10_000 });
+    await expect(inChat(b.page, c2).getByRole("img", { name: "Read" })).toBeVisible({ timeout: 10_000 });
 
     // B goes away; A's next message waits in the server's queue: dump now.
     await b.page.close();
     const c3 = canary();
     sent.push(c3);
     await send(a.page, `while you were away ${c3}`);
-    await expect(bubble(a.page, c3).getByRole("img", { name: "Sent" })).toBeVisible({ timeout: 10_000 });
+    await expect(inChat(a.page, c3).getByRole("img", { name: "Sent" })).toBeVisible({ timeout: 10_000 });
     const queuedDump = pgDump();
 
     // B comes back and gets it; B answers once more.
@@ -125,12 +98,12 @@ test("no message text in any database table or service log", async ({ browser })
     await b2.goto("/");
     await ready(b2);
     await b2.getByRole("list", { name: "Chat list" }).getByRole("listitem").filter({ hasText: "Canary A" }).getByRole("button").first().click();
-    await expect(bubble(b2, c3)).toBeVisible({ timeout: 15_000 });
+    await expect(inChat(b2, c3)).toBeVisible({ timeout: 15_000 });
     const c4 = canary();
     sent.push(c4);
     await send(b2, `back ${c4}`);
-    await expect(bubble(a.page, c4)).toBeVisible({ timeout: 10_000 });
-    await expect(bubble(b2, c4).getByRole("img", { name: "Read" })).toBeVisible({ timeout: 10_000 });
+    await expect(inChat(a.page, c4)).toBeVisible({ timeout: 10_000 });
+    await expect(inChat(b2, c4).getByRole("img", { name: "Read" })).toBeVisible({ timeout: 10_000 });
 
     const finalDump = pgDump();
     // The dumps are real: both accounts' phone numbers are in them.

@@ -5,51 +5,11 @@
  * conversation at 390×844 and 1440×900, light and dark.
  */
 import { mkdirSync } from "node:fs";
-import type { Browser, BrowserContext, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { freshPhone, login, register } from "./accounts";
 import { ARTIFACTS, DESKTOP, PHONE, expect, test } from "./fixtures";
+import { inChat, person, ready, send, startChat, type Person } from "./people";
 
-const URL = process.env.PARLEY_TEST_URL ?? "https://localhost:18443";
-
-async function person(browser: Browser, viewport = DESKTOP, colorScheme: "light" | "dark" = "light") {
-  const ctx = await browser.newContext({
-    baseURL: URL,
-    ignoreHTTPSErrors: true,
-    // A new person: not the worker's signed-in account.
-    storageState: { cookies: [], origins: [] },
-    viewport,
-    colorScheme,
-    locale: "en-GB",
-    isMobile: viewport.width <= 768,
-    hasTouch: viewport.width <= 768,
-  });
-  const page = await ctx.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  return { ctx, page, errors };
-}
-
-async function ready(page: Page) {
-  await expect(page.locator("html")).toHaveAttribute("data-e2e", "ready", { timeout: 20_000 });
-  await expect(page.locator("html")).toHaveAttribute("data-conn", "connected", { timeout: 20_000 });
-}
-
-async function startChat(page: Page, phone: string) {
-  await page.getByRole("button", { name: "New chat" }).click();
-  await page.getByRole("textbox", { name: "Phone number" }).fill(phone);
-  await page.getByRole("button", { name: "Start chat" }).click();
-  await expect(page.getByRole("textbox", { name: "Type a message" })).toBeVisible();
-}
-
-async function send(page: Page, text: string) {
-  const box = page.getByRole("textbox", { name: "Type a message" });
-  await box.fill(text);
-  await box.press("Enter");
-}
-
-function inChat(page: Page, text: string) {
-  return page.getByRole("list", { name: "Messages" }).getByRole("listitem").filter({ hasText: text });
-}
 
 function lastOut(page: Page, text: string) {
   return page.getByRole("list", { name: "Messages" }).getByRole("listitem").filter({ hasText: text }).last();
@@ -59,8 +19,8 @@ test.describe("chat between two people", () => {
   test.describe.configure({ mode: "serial" });
   test.setTimeout(90_000);
 
-  let a: { ctx: BrowserContext; page: Page; errors: string[] };
-  let b: { ctx: BrowserContext; page: Page; errors: string[] };
+  let a: Person;
+  let b: Person;
   const phoneA = freshPhone();
   const phoneB = freshPhone();
 

@@ -9,7 +9,7 @@
 import type { BrowserContext, Page } from "@playwright/test";
 import type { Page as FoxPage } from "puppeteer-core";
 import { freshPhone, register } from "./accounts";
-import { CALL_ARGS, callScreen, debug, incoming, samplesOver, videoWidth, type CallDebug } from "./call-helpers";
+import { callScreen, debug, incoming, samplesOver, videoWidth, type CallDebug } from "./call-helpers";
 import { ARTIFACTS, DESKTOP, expect, test } from "./fixtures";
 import { byRole, launchFirefox, registerFirefox, until, untilListed, type FirefoxSession } from "./firefox";
 
@@ -45,7 +45,6 @@ function callState(f: FoxPage): Promise<string | null> {
   return f.evaluate(() => document.querySelector(".call-screen")?.getAttribute("data-call-state") ?? null);
 }
 
-test.use({ launchOptions: { executablePath: process.env.PARLEY_CHROMIUM ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--ignore-certificate-errors", ...CALL_ARGS] } });
 
 test.describe("Chromium and Firefox ESR", () => {
   test.describe.configure({ mode: "serial" });

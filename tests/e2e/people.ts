@@ -1,13 +1,25 @@
 /*
  * People for multi-user browser tests: each one a fresh browser context (not
- * the worker's signed-in account), and the few actions every chat test does.
+ * the worker's signed-in account) with camera and microphone allowed (the
+ * browser's fake devices, playwright.config.ts), recording page errors and
+ * CSP violations, and the few actions every chat and call test does.
  */
-import type { Browser, Page } from "@playwright/test";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { DESKTOP, expect } from "./fixtures";
 
 const URL = process.env.PARLEY_TEST_URL ?? "https://localhost:18443";
 
-export async function person(browser: Browser, viewport = DESKTOP, colorScheme: "light" | "dark" = "light") {
+export interface Person {
+  ctx: BrowserContext;
+  page: Page;
+  /** Uncaught page errors. */
+  errors: string[];
+  /** CSP violations reported in the page. */
+  csp: () => Promise<string[]>;
+}
+
+export async function person(browser: Browser, viewport = DESKTOP, colorScheme: "light" | "dark" = "light"): Promise<Person> {
+  const phone = viewport.width <= 768;
   const ctx = await browser.newContext({
     baseURL: URL,
     ignoreHTTPSErrors: true,
@@ -15,14 +27,20 @@ export async function person(browser: Browser, viewport = DESKTOP, colorScheme: 
     viewport,
     colorScheme,
     locale: "en-GB",
+    isMobile: phone,
+    hasTouch: phone,
+    permissions: ["camera", "microphone"],
+  });
+  await ctx.addInitScript(() => {
+    const list: string[] = [];
+    (window as unknown as { __csp: string[] }).__csp = list;
+    document.addEventListener("securitypolicyviolation", (e) => list.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  return { ctx, page, errors };
+  return { ctx, page, errors, csp: () => page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []) };
 }
-
-export type Person = Awaited<ReturnType<typeof person>>;
 
 /** Keys uploaded and the push channel connected. */
 export async function ready(page: Page): Promise<void> {
@@ -50,12 +68,13 @@ export function inChat(page: Page, text: string | RegExp) {
   return page.getByRole("list", { name: "Messages" }).getByRole("listitem").filter({ hasText: text });
 }
 
-/** Opens the chat with `name` from the chat list. */
+/** Opens the chat with `name` from the chat list (switching to the Chats tab first). */
 export async function openChatWith(page: Page, name: string): Promise<void> {
+  await page.getByRole("tab", { name: "Chats" }).click();
   const row = page.getByRole("list", { name: "Chat list" }).getByRole("listitem").filter({ hasText: name });
   await expect(row).toBeVisible({ timeout: 15_000 });
   await row.getByRole("button").first().click();
-  await expect(page.getByRole("list", { name: "Messages" })).toBeVisible();
+  await expect(page.getByRole("textbox", { name: "Type a message" })).toBeVisible();
 }
 
 /** The 60 digits of the open contact info's security code. */

@@ -45,6 +45,13 @@ export default defineConfig({
         // The test stack's certificate is self-signed: without this the service worker's script fetch fails
         // (ignoreHTTPSErrors does not cover it) and Chromium logs a console error.
         "--ignore-certificate-errors",
+        // Calls (shared/recipes.md): fake camera and microphone, no permission prompt,
+        // loopback ICE candidates (the run's network namespace has nothing else), and
+        // remote media that plays without a user gesture.
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        "--allow-loopback-in-peer-connection",
+        "--autoplay-policy=no-user-gesture-required",
       ],
     },
   },
