@@ -9,4 +9,4 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT/web"
 PARLEY_TEST_URL=$PARLEY_BENCH_URL PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
     npx --no-install playwright test -c ../bench/calls 2>&1 |
-    grep -E 'set-up success|first remote frame|cpu per|call [0-9]+: failed|passed|failed'
+    grep -E 'set-up success|first remote frame|cpu per|call [0-9]+: failed|passed|failed|Error'

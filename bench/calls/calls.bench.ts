@@ -19,9 +19,11 @@ const TICK = 100; // USER_HZ on Linux
 
 const NETNS = readlinkSync("/proc/self/ns/net");
 
-/** CPU seconds used so far, in this network namespace only, by the browser's processes and by everything else (the stack). */
-function cpu(): { browser: number; stack: number } {
-  const out = { browser: 0, stack: 0 };
+type Cpu = { browser: number; turn: number; stack: number };
+
+/** CPU seconds used so far in this network namespace: the browser's processes, coturn, and the rest of the stack. */
+function cpu(): Cpu {
+  const out: Cpu = { browser: 0, turn: 0, stack: 0 };
   for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
     let stat: string;
     try {
@@ -34,9 +36,16 @@ function cpu(): { browser: number; stack: number } {
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const secs = (Number(f[11]) + Number(f[12])) / TICK; // utime, stime
     if (/^(chrom|Chrom)/.test(comm)) out.browser += secs;
+    else if (/^turnserver/.test(comm)) out.turn += secs;
     else if (!/^(node|npm|bash|sh|sleep|playwright)/.test(comm)) out.stack += secs;
   }
   return out;
+}
+
+/** Percent of one core used over `secs` seconds between two readings. */
+function load(c0: Cpu, c1: Cpu, secs: number): Cpu {
+  const k = (x: keyof Cpu) => ((c1[x] - c0[x]) / secs) * 100;
+  return { browser: k("browser"), turn: k("turn"), stack: k("stack") };
 }
 
 function pct(xs: number[], p: number): number {
@@ -81,24 +90,35 @@ test("calls on loopback", async ({ browser }) => {
   if (callerMs.length)
     console.log(`accept → first remote frame, caller: p50 ${pct(callerMs, 50)} ms, p90 ${pct(callerMs, 90)} ms, max ${Math.max(...callerMs)} ms`);
 
-  // CPU: both pages idle, then one steady video call, 20 s each.
-  const idle0 = cpu();
-  await a.page.waitForTimeout(20_000);
-  const idle1 = cpu();
-  await a.page.getByRole("button", { name: "Video call", exact: true }).click();
-  await incoming(b.page).getByRole("button", { name: "Accept" }).click({ timeout: 15_000 });
-  await expect.poll(() => videoWidth(b.page, "Bench A's video"), { timeout: 15_000 }).toBeGreaterThan(0);
-  await a.page.waitForTimeout(3000);
-  const call0 = cpu();
-  await a.page.waitForTimeout(20_000);
-  const call1 = cpu();
-  const q = (await debug(a.page)).quality;
-  await a.page.getByRole("button", { name: "End call", exact: true }).click();
-  const share = (d0: number, d1: number, c0: number, c1: number) => (((c1 - c0) - (d1 - d0)) / 20) * 100;
-  console.log(
-    `cpu per video call (640x480 fake camera, both ends in one Chromium): browser ${share(idle0.browser, idle1.browser, call0.browser, call1.browser).toFixed(0)} % of a core, ` +
-      `stack ${share(idle0.stack, idle1.stack, call0.stack, call1.stack).toFixed(1)} % of a core; A sends ${q?.outKbps} kbit/s`,
-  );
+  // CPU: both pages idle, then one steady video call, 20 s each; then the
+  // same call relayed through coturn (A turns "Protect IP address" on).
+  const WINDOW = 20;
+  const measureCall = async (): Promise<{ cpu: Cpu; kbps: number | undefined; path: string }> => {
+    await a.page.getByRole("button", { name: "Video call", exact: true }).click();
+    await incoming(b.page).getByRole("button", { name: "Accept" }).click({ timeout: 15_000 });
+    await expect.poll(() => videoWidth(b.page, "Bench A's video"), { timeout: 15_000 }).toBeGreaterThan(0);
+    await a.page.waitForTimeout(3000);
+    const c0 = cpu();
+    await a.page.waitForTimeout(WINDOW * 1000);
+    const c1 = cpu();
+    const d = await debug(a.page);
+    await a.page.getByRole("button", { name: "End call", exact: true }).click();
+    await expect(callScreen(b.page)).toBeHidden({ timeout: 15_000 });
+    return { cpu: load(c0, c1, WINDOW), kbps: d.quality?.outKbps, path: `${d.sample?.localType}→${d.sample?.remoteType}` };
+  };
+  const i0 = cpu();
+  await a.page.waitForTimeout(WINDOW * 1000);
+  const idle = load(i0, cpu(), WINDOW);
+  const report = (what: string, m: { cpu: Cpu; kbps: number | undefined; path: string }) =>
+    console.log(
+      `cpu per ${what} video call (${m.path}, A sends ${m.kbps} kbit/s), above idle, % of one core: ` +
+        `browser (both ends, one Chromium) ${(m.cpu.browser - idle.browser).toFixed(0)}, ` +
+        `coturn ${Math.max(0, m.cpu.turn - idle.turn).toFixed(1)}, rest of the stack ${Math.max(0, m.cpu.stack - idle.stack).toFixed(1)}`,
+    );
+  report("direct", await measureCall());
+  const r = await a.page.evaluate(async () => (await fetch("/api/calls/settings", { method: "PATCH", headers: { "Content-Type": "application/json" }, body: '{"relay_only":true}' })).status);
+  expect(r).toBe(200);
+  report("relayed", await measureCall());
   await a.ctx.close();
   await b.ctx.close();
 });
