@@ -5,6 +5,7 @@
  * on demand (every health check is a probe), so a service started before
  * its backends simply reports 503 until they appear.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,5 +159,25 @@ svc_main(int argc, char **argv, const struct svc_def *def)
 		log_error("event=start_failed err=%s", log_qv(e.msg));
 		return 1;
 	}
+	return 0;
+}
+
+int
+svc_spawn(void *(*fn)(void *), const char *what, struct err *e)
+{
+	pthread_t	t;
+	sigset_t	set, old;
+	int		rc;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	rc = pthread_create(&t, NULL, fn, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0)
+		return err_set(e, APP_EINTERNAL, "internal", "cannot start the %s",
+		    what);
+	pthread_detach(t);
 	return 0;
 }

@@ -53,4 +53,12 @@ int	svc_config(struct err *e);
  */
 int	svc_h_health(struct req *r, struct resp *resp, struct err *e);
 
+/*
+ * Starts fn on a detached background thread (a service's sweeper) from
+ * its configure hook, with SIGTERM and SIGINT blocked in it so they stay
+ * with the threads that stop the service. 0, or APP_EINTERNAL with e set
+ * ("cannot start the <what>").
+ */
+int	svc_spawn(void *(*fn)(void *), const char *what, struct err *e);
+
 #endif

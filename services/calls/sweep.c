@@ -21,8 +21,6 @@
  * Calls a log entry still shows stay: deleting them would delete the
  * entry, which only its owner may do.
  */
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -32,6 +30,7 @@
 #include "db.h"
 #include "kv.h"
 #include "log.h"
+#include "svc.h"
 
 static void	*sweep_main(void *);
 static void	 sweep_prune(struct db *);
@@ -103,20 +102,5 @@ sweep_main(void *arg)
 int
 calls_configure(struct err *e)
 {
-	pthread_t	t;
-	sigset_t	set, old;
-	int		rc;
-
-	/* SIGTERM and SIGINT stay with the threads that stop the service. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, &old);
-	rc = pthread_create(&t, NULL, sweep_main, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0)
-		return err_set(e, APP_EINTERNAL, "internal",
-		    "cannot start the call sweeper");
-	pthread_detach(t);
-	return 0;
+	return svc_spawn(sweep_main, "call sweeper", e);
 }

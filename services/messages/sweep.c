@@ -13,8 +13,6 @@
  * instances one sweeps and the others skip; each statement deletes at most
  * MSG_SWEEP_BATCH rows of each kind, so no sweep holds locks for long.
  */
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -22,6 +20,7 @@
 #include "cfg.h"
 #include "db.h"
 #include "log.h"
+#include "svc.h"
 #include "messages.h"
 
 static void	*sweep_main(void *);
@@ -109,20 +108,5 @@ sweep_main(void *arg)
 int
 msg_configure(struct err *e)
 {
-	pthread_t	t;
-	sigset_t	set, old;
-	int		rc;
-
-	/* SIGTERM and SIGINT stay with the threads that stop the service. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, &old);
-	rc = pthread_create(&t, NULL, sweep_main, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0)
-		return err_set(e, APP_EINTERNAL, "internal",
-		    "cannot start the retention sweeper");
-	pthread_detach(t);
-	return 0;
+	return svc_spawn(sweep_main, "retention sweeper", e);
 }

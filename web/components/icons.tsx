@@ -7,9 +7,10 @@
  */
 import type { ReactNode, SVGProps } from "react";
 
-type IconProps = Omit<SVGProps<SVGSVGElement>, "children"> & { size?: number };
+export type IconProps = Omit<SVGProps<SVGSVGElement>, "children"> & { size?: number };
 
-function Svg({ size = 24, children, ...rest }: IconProps & { children: ReactNode }) {
+/** The 24×24 stroked frame every icon is drawn in (also the call icons, call/callIcons.tsx). */
+export function Svg({ size = 24, children, ...rest }: IconProps & { children: ReactNode }) {
   return (
     <svg
       viewBox="0 0 24 24"

@@ -1,27 +1,5 @@
 /* Icons of the call screens and the call log, in the style of ../icons.tsx. */
-import type { ReactNode, SVGProps } from "react";
-
-type IconProps = Omit<SVGProps<SVGSVGElement>, "children"> & { size?: number };
-
-function Svg({ size = 24, children, ...rest }: IconProps & { children: ReactNode }) {
-  return (
-    <svg
-      viewBox="0 0 24 24"
-      width={size}
-      height={size}
-      aria-hidden="true"
-      focusable="false"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.8}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      {...rest}
-    >
-      {children}
-    </svg>
-  );
-}
+import { Svg, type IconProps } from "../icons";
 
 const HANDSET =
   "M6.6 3.8h2.3c.45 0 .85.3.95.75l.8 3.3c.1.4-.05.8-.35 1.05l-1.6 1.3a12.3 12.3 0 0 0 5.1 5.1l1.3-1.6c.25-.3.65-.45 1.05-.35l3.3.8c.45.1.75.5.75.95v2.3c0 1.1-.9 2-2 2C10.7 19.4 4.6 13.3 4.6 5.8c0-1.1.9-2 2-2z";
