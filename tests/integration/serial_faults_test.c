@@ -175,3 +175,44 @@ Test(faults, service_started_while_postgres_is_down_waits_for_it)
 	wait_all_healthy(20);
 	cr_expect_eq(read_pid("messages"), pid, "recovered without a restart");
 }
+
+/* The stack's name of auth instance i (1-based): auth, auth2, ... */
+static void
+auth_instance(char *buf, size_t len, int i)
+{
+	if (i == 1)
+		snprintf(buf, len, "auth");
+	else
+		snprintf(buf, len, "auth%d", i);
+}
+
+/*
+ * With no auth instance to check the session, nginx's auth_request would
+ * answer /ws with its own HTML 500: the upgrade gets the 503 envelope
+ * instead, and works again once auth is back.
+ */
+Test(faults, ws_upgrade_without_auth_is_503_envelope)
+{
+	const char *upgrade = "out=$(mktemp) && trap 'rm -f $out' EXIT && "
+	    "[ \"$(curl -sk --http1.1 -o $out -w '%%{http_code} %%{content_type}' "
+	    "-H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' "
+	    "-H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' -H 'Origin: %s' "
+	    "-b 'parley_session=not-a-session' '%s/ws')\" = '%s application/json' ] && "
+	    "grep -q '\"code\":\"%s\"' $out";
+	char n[16];
+	int i, ninst = atoi(getenv("PARLEY_FCGI_INSTANCES") ? getenv("PARLEY_FCGI_INSTANCES") : "1");
+
+	cr_expect_eq(test_sh(upgrade, test_url(), test_url(), "401", "unauthorized"), 0, "auth up");
+	for (i = 1; i <= ninst; i++) {
+		auth_instance(n, sizeof(n), i);
+		cr_assert_eq(stack("stop-one", n), 0);
+	}
+	cr_expect_eq(test_sh(upgrade, test_url(), test_url(), "503", "service_unavailable"), 0,
+	    "auth down");
+	for (i = 1; i <= ninst; i++) {
+		auth_instance(n, sizeof(n), i);
+		cr_assert_eq(stack("start-one", n), 0);
+	}
+	wait_all_healthy(30);
+	cr_expect_eq(test_sh(upgrade, test_url(), test_url(), "401", "unauthorized"), 0, "auth back");
+}

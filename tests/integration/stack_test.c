@@ -144,3 +144,36 @@ Test(stack, oversized_body_is_413_envelope)
 	}
 	free(big);
 }
+
+/*
+ * What nginx rejects before any location runs - a URI or headers over its
+ * buffers, a request line it cannot parse - is answered in the one JSON
+ * envelope too (error_page to internal /_errors/ locations). curl and
+ * openssl speak HTTP/1.1 directly, so nothing in between repairs the request.
+ */
+Test(stack, nginx_rejections_are_json_envelopes)
+{
+	const char *url = test_url();
+	const char *port = getenv("PARLEY_HTTPS_PORT");
+	const char *check = "out=$(mktemp) && trap 'rm -f $out' EXIT && "
+	    "[ \"$(%s -o $out -w '%%{http_code} %%{content_type}')\" = '%s application/json' ] && "
+	    "grep -q '\"code\":\"%s\"' $out";
+	char cmd[1024];
+
+	cr_assert_not_null(port);
+	snprintf(cmd, sizeof(cmd), "curl -sk --http1.1 '%s/api/auth/health?'$(head -c 20000 /dev/zero | tr '\\0' a)", url);
+	cr_expect_eq(test_sh(check, cmd, "414", "uri_too_long"), 0, "long URI");
+	snprintf(cmd, sizeof(cmd), "curl -sk --http1.1 -H \"X-Big: $(head -c 20000 /dev/zero | tr '\\0' a)\" '%s/api/auth/health'", url);
+	cr_expect_eq(test_sh(check, cmd, "431", "headers_too_large"), 0, "large headers");
+	snprintf(cmd, sizeof(cmd), "curl -sk --http1.1 -H 'Host: a b' '%s/api/auth/health'", url);
+	cr_expect_eq(test_sh(check, cmd, "400", "bad_request"), 0, "bad Host");
+	/* A request line that is not HTTP at all. */
+	cr_expect_eq(test_sh("printf 'GARBAGE\\r\\n\\r\\n' | timeout 5 openssl s_client -quiet "
+	    "-connect 127.0.0.1:%s 2>/dev/null | tr -d '\\r' > /tmp/garbage.$$; "
+	    "head -1 /tmp/garbage.$$ | grep -q '^HTTP/1.1 400' && "
+	    "grep -qi '^content-type: application/json' /tmp/garbage.$$ && "
+	    "grep -q '\"code\":\"bad_request\"' /tmp/garbage.$$; rc=$?; rm -f /tmp/garbage.$$; exit $rc",
+	    port), 0, "garbage request line");
+	/* The error documents are not reachable from outside. */
+	cr_expect_eq(test_sh("[ \"$(curl -sk -o /dev/null -w '%%{http_code}' '%s/_errors/400.json')\" = 404 ]", url), 0);
+}
