@@ -178,5 +178,6 @@ int	h_pin_verify(struct req *, struct resp *, struct err *);
 int	h_keys_put(struct req *, struct resp *, struct err *);
 int	h_keys_count(struct req *, struct resp *, struct err *);
 int	h_keys_get(struct req *, struct resp *, struct err *);
+int	h_keys_identities(struct req *, struct resp *, struct err *);
 
 #endif

@@ -12,6 +12,14 @@
  * keys. Each one-time prekey is claimed atomically - deleted as it is
  * handed out, skipping rows another request holds - so no key is ever
  * given twice. Fetches are rate limited per requesting account.
+ *
+ * GET /api/auth/keys/:user is the same without prekeys: the device list
+ * and each keyed device's identity, for a client that only needs to know
+ * whether a contact's devices changed (and their security code) without
+ * using up one-time prekeys:
+ *
+ *   {"userId", "devices": [1, 2],
+ *    "identities": [{"deviceId": 1, "ikSig", "ikDh", "ikDhSig"}]}
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +46,13 @@ static const char keys_bundle_sql[] =
     "    'pub', b64url(c.pub)) FROM c)) "
     "FROM devices d WHERE d.user_id = $1 AND d.id = $2::int "
     "  AND d.ik_sig IS NOT NULL AND d.spk_id IS NOT NULL";
+
+/* The identities of every keyed device of a user, as one JSON array. */
+static const char keys_identities_sql[] =
+    "SELECT coalesce(json_agg(json_build_object('deviceId', d.id, "
+    "  'ikSig', b64url(d.ik_sig), 'ikDh', b64url(d.ik_dh), "
+    "  'ikDhSig', b64url(d.ik_dh_sig)) ORDER BY d.id), '[]'::json) "
+    "FROM devices d WHERE d.user_id = $1 AND d.ik_sig IS NOT NULL";
 
 /* Appends device's bundle to bundles; 0 if it has none. */
 static int
@@ -82,13 +97,58 @@ keys_devices(struct req *r, const char *user, json_t *devices, struct err *e)
 	    "no such user");
 }
 
+/* Counts one key-directory fetch against the requester's limit. */
+static int
+keys_rate(struct req *r, struct err *e)
+{
+	char	key[96];
+
+	snprintf(key, sizeof(key), "parley:rl:keys:%s", r->user_id);
+	return rl_hit(r->kv, key, cfg_int(CFG_RATE_KEYS_MAX),
+	    cfg_int(CFG_RATE_KEYS_WINDOW), NULL, e);
+}
+
+int
+h_keys_identities(struct req *r, struct resp *resp, struct err *e)
+{
+	const char	*user = route_param(r, "user");
+	const char	*vals[1];
+	json_t		*devices = json_array(), *ids = NULL;
+	PGresult	*res;
+	int		 rc;
+
+	if (!auth_uuid_ok(user)) {
+		rc = err_set(e, APP_EINVAL, "invalid_user", "not a user id");
+		goto out;
+	}
+	if ((rc = keys_rate(r, e)) != 0 ||
+	    (rc = keys_devices(r, user, devices, e)) != 0)
+		goto out;
+	vals[0] = user;
+	if ((res = db_exec(r->db, keys_identities_sql, 1, vals, e)) == NULL) {
+		rc = e->code;
+		goto out;
+	}
+	ids = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	PQclear(res);
+	if (ids == NULL) {
+		rc = err_set(e, APP_EINTERNAL, "internal", "bad identities");
+		goto out;
+	}
+	rc = resp_json(resp, 200, json_pack("{s:s,s:O,s:O}", "userId", user,
+	    "devices", devices, "identities", ids));
+out:
+	json_decref(devices);
+	json_decref(ids);
+	return rc;
+}
+
 int
 h_keys_get(struct req *r, struct resp *resp, struct err *e)
 {
 	const char	*user = route_param(r, "user");
 	const char	*dev = route_param(r, "device");
 	json_t		*devices = json_array(), *bundles = json_array(), *d;
-	char		 key[96];
 	size_t		 i;
 	int		 rc, want = 0;
 
@@ -101,9 +161,7 @@ h_keys_get(struct req *r, struct resp *resp, struct err *e)
 		    "a device id is a positive integer or *");
 		goto out;
 	}
-	snprintf(key, sizeof(key), "parley:rl:keys:%s", r->user_id);
-	if ((rc = rl_hit(r->kv, key, cfg_int(CFG_RATE_KEYS_MAX),
-	    cfg_int(CFG_RATE_KEYS_WINDOW), NULL, e)) != 0 ||
+	if ((rc = keys_rate(r, e)) != 0 ||
 	    (rc = keys_devices(r, user, devices, e)) != 0)
 		goto out;
 	json_array_foreach(devices, i, d) {

@@ -24,6 +24,7 @@ const struct route auth_routes[] = {
 	    ROUTE_AUTH | ROUTE_PIN_OK },
 	{ "PUT", "/api/auth/keys", h_keys_put, ROUTE_AUTH },
 	{ "GET", "/api/auth/keys/count", h_keys_count, ROUTE_AUTH },
+	{ "GET", "/api/auth/keys/:user", h_keys_identities, ROUTE_AUTH },
 	{ "GET", "/api/auth/keys/:user/:device", h_keys_get, ROUTE_AUTH },
 };
 

@@ -309,6 +309,54 @@ Test(auth_keys, bundles_hand_out_each_prekey_once)
 	at_user_free(&b);
 }
 
+/*
+ * GET /api/auth/keys/:user: the device list and the identities, claiming
+ * no one-time prekey (a client checks a contact's devices and security
+ * code this way as often as it likes).
+ */
+Test(auth_keys, identities_claim_no_prekeys)
+{
+	struct at_user		 a = { 0 }, a2 = { 0 }, b = { 0 };
+	struct at_keys		 k;
+	struct http_resp	 r;
+	char			*body, path[128], slug[64];
+	json_t			*ids, *id;
+	int			 i;
+
+	json_decref(at_login(&a, "A1"));
+	snprintf(a2.phone, sizeof(a2.phone), "%s", a.phone);
+	json_decref(at_login(&a2, "A2 without keys"));
+	json_decref(at_login(&b, "B"));
+	at_keys_new(&k, 11);
+	body = at_keys_body(&k, 1, 2);
+	cr_assert_eq(put_keys(&a, body, NULL, 0), 200);
+	free(body);
+	snprintf(path, sizeof(path), "/api/auth/keys/%s", a.id);
+	for (i = 0; i < 3; i++) {
+		cr_assert_eq(at_req(b.c, "GET", path, &r, NULL), 200, "%s", r.body);
+		cr_expect_str_eq(json_string_value(json_object_get(r.json, "userId")), a.id);
+		cr_expect_eq(json_array_size(json_object_get(r.json, "devices")), 2);
+		ids = json_object_get(r.json, "identities");
+		cr_assert_eq(json_array_size(ids), 1, "only the keyed device");
+		id = json_array_get(ids, 0);
+		cr_expect_eq(json_integer_value(json_object_get(id, "deviceId")), 1);
+		cr_expect_null(json_object_get(id, "signedPreKey"));
+		cr_expect_null(json_object_get(id, "oneTimePreKey"));
+		http_resp_cleanup(&r);
+	}
+	/* Both one-time prekeys are still there for real bundle fetches. */
+	cr_assert_eq(at_req(a.c, "GET", "/api/auth/keys/count", &r, NULL), 200);
+	cr_expect_eq(json_integer_value(json_object_get(r.json, "oneTimePreKeys")), 2, "%s", r.body);
+	http_resp_cleanup(&r);
+	cr_expect_eq(at_status(b.c, "GET", "/api/auth/keys/nope", NULL, slug, sizeof(slug)), 400);
+	cr_expect_str_eq(slug, "invalid_user");
+	cr_expect_eq(at_status(b.c, "GET", "/api/auth/keys/00000000-0000-4000-8000-000000000000",
+	    NULL, slug, sizeof(slug)), 404);
+	at_user_free(&a);
+	at_user_free(&a2);
+	at_user_free(&b);
+}
+
 Test(auth_keys, fetch_bad_paths)
 {
 	struct at_user	a = { 0 };

@@ -262,27 +262,30 @@ Test(limits, envelopes_expire_and_sends_are_pruned)
 	world_free(&w);
 }
 
-/* An ended call of a and b, ended days ago; its id into out. */
+/*
+ * An ended call of a and b, ended days ago, with a's log entry when logged;
+ * its id into out. One statement: the sweeper (every second in the test
+ * stack) must never see the call without the entry it is meant to have.
+ */
 static void
 old_call(struct fx_user *a, struct fx_user *b, long days, int logged,
     char out[37])
 {
 	char		 d[16];
-	const char	*p[3] = { a->id, b->id, d };
+	const char	*p[4] = { a->id, b->id, d, logged ? "true" : "false" };
 	char		*id;
 
 	snprintf(d, sizeof(d), "%ld", days);
-	id = db_value("INSERT INTO calls (caller_id, caller_device, callee_id, "
-	    "media, state, end_reason, created_at, ended_at) VALUES ($1, 1, $2, "
-	    "'voice', 'ended', 'missed', now() - make_interval(days => $3::int), "
-	    "now() - make_interval(days => $3::int)) RETURNING id", 3, p);
+	id = db_value("WITH c AS (INSERT INTO calls (caller_id, caller_device, "
+	    "callee_id, media, state, end_reason, created_at, ended_at) VALUES "
+	    "($1, 1, $2, 'voice', 'ended', 'missed', "
+	    "now() - make_interval(days => $3::int), "
+	    "now() - make_interval(days => $3::int)) RETURNING id), "
+	    "l AS (INSERT INTO call_log (user_id, call_id, outgoing) "
+	    "SELECT $1, id, true FROM c WHERE $4::bool) SELECT id FROM c", 4, p);
 	cr_assert_not_null(id);
 	snprintf(out, 37, "%s", id);
 	free(id);
-	if (logged)
-		fx_exec("INSERT INTO call_log (user_id, call_id, outgoing) "
-		    "VALUES ($1, $2, true)", 2, (const char *const[]){ a->id,
-		    out });
 }
 
 Test(limits, old_calls_without_log_entries_are_pruned)

@@ -89,6 +89,13 @@ export interface DeviceBundle {
   oneTimePreKey: OneTimePreKey | null;
 }
 
+/** GET /api/auth/keys/{user}: the device list and each keyed device's identity, no prekeys. */
+export interface DeviceIdentities {
+  userId: string;
+  devices: number[];
+  identities: { deviceId: number; ikSig: string; ikDh: string; ikDhSig: string }[];
+}
+
 export interface KeyBundles {
   user: string;
   devices: DeviceBundle[];
@@ -141,6 +148,8 @@ export function authApi(c: ApiClient = defaultApi) {
     removePin: (pin: string) => c.request<void>("/api/auth/pin", { method: "DELETE", body: { pin } }),
     uploadKeys: (k: KeyUpload) => c.put<{ oneTimePreKeys: number }>("/api/auth/keys", k),
     keyCount: () => c.get<KeyCount>("/api/auth/keys/count"),
+    /** The device list and identities of a user; claims no one-time prekey. */
+    identities: (userId: string) => c.get<DeviceIdentities>(`/api/auth/keys/${encodeURIComponent(userId)}`),
     /** The raw answer, for lib/crypto's parseKeysBundle. */
     bundlesRaw: (userId: string, device: number | "*" = "*") =>
       c.get<unknown>(

@@ -769,13 +769,26 @@ async function fetchSessions(userId: string, devices: number[] | "*", removed: n
   const keyOf = (b: PreKeyBundle) => ({ deviceId: b.deviceId, ikSig: toB64u(b.ikSig) });
   const notSelf = (d: number) => !(own && d === me!.device.id);
   if (devices === "*") {
-    const raw = (await auth.bundlesRaw(userId, "*")) as { devices?: number[]; bundles?: unknown[] };
-    const list = Array.isArray(raw.devices) ? raw.devices.filter((d) => typeof d === "number") : [];
-    const bundles = parseKeysBundle({ devices: raw.bundles ?? [] }).filter((b) => notSelf(b.deviceId));
-    deviceLists.set(userId, list.filter(notSelf));
+    // The list and identities claim no one-time prekeys; bundles (which do) only for devices we
+    // have no session with yet.
+    const ids = await auth.identities(userId);
+    const list = (Array.isArray(ids.devices) ? ids.devices : []).filter((d) => typeof d === "number" && notSelf(d));
+    const keys = (Array.isArray(ids.identities) ? ids.identities : [])
+      .filter((k) => notSelf(k.deviceId))
+      .map((k) => ({ deviceId: k.deviceId, ikSig: toB64u(fromB64u(k.ikSig, 32)) }));
+    deviceLists.set(userId, list);
     const have = new Set(await sessionDevices(db!, userId));
-    for (const b of bundles) if (!have.has(b.deviceId)) await startSession(db!, userId, b);
-    await learnDevices(userId, { list: list.filter(notSelf), keys: bundles.map(keyOf) }, at);
+    for (const k of keys) {
+      if (have.has(k.deviceId)) continue;
+      try {
+        const raw = (await auth.bundlesRaw(userId, k.deviceId)) as { bundles?: unknown[] };
+        for (const b of parseKeysBundle({ devices: raw.bundles ?? [] })) await startSession(db!, userId, b);
+      } catch (e) {
+        // The device went (or lost its keys) between the two requests: the next list says so.
+        if (!(e instanceof ApiError && e.status === 404)) throw e;
+      }
+    }
+    await learnDevices(userId, { list, keys }, at);
     return;
   }
   const keys: { deviceId: number; ikSig: string }[] = [];
