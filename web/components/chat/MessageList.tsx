@@ -77,7 +77,7 @@ export function MessageList({ chatId, messages, unreadFrom, unreadCount, onAtBot
 
   // Reveal: the slice around the message, then (layout effect) scroll it to the middle and flash it.
   const revealing = useRef<string | null>(null);
-  const [flash, setFlash] = useState<string | null>(null);
+  const [flash, setFlash] = useState<{ id: string; n: number } | null>(null);
   const revealN = reveal?.n;
   useEffect(() => {
     if (!reveal) return;
@@ -87,13 +87,15 @@ export function MessageList({ chatId, messages, unreadFrom, unreadCount, onAtBot
     atBottom.current = false;
     anchor.current = null;
     revealing.current = reveal.id;
-    onLeftBottom();
-    setShowJump(true);
     setRange(revealRange(at, rows.length));
-    setFlash(reveal.id);
+    setFlash({ id: reveal.id, n: reveal.n });
+  }, [revealN]); // eslint-disable-line react-hooks/exhaustive-deps
+  // (Its own effect: onRevealed clears the request, which must not cancel the timer.)
+  useEffect(() => {
+    if (!flash) return;
     const t = setTimeout(() => setFlash(null), 2500);
     return () => clearTimeout(t);
-  }, [revealN]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [flash]);
 
   function captureAnchor() {
     const el = scroller.current;
@@ -129,6 +131,11 @@ export function MessageList({ chatId, messages, unreadFrom, unreadCount, onAtBot
         const box = el.getBoundingClientRect();
         el.scrollTop += r.top - box.top - Math.max(0, (el.clientHeight - r.height) / 2);
       }
+      // The message may be among the newest: then the list is still at the bottom.
+      const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40 && range[1] >= rows.length;
+      atBottom.current = bottom;
+      setShowJump(!bottom);
+      if (!bottom) onLeftBottom();
       return;
     }
     if (atBottom.current) {
@@ -212,7 +219,7 @@ export function MessageList({ chatId, messages, unreadFrom, unreadCount, onAtBot
                 </span>
               </div>
             ) : (
-              <div key={r.key} data-key={r.key} className="msg-slot" data-highlight={flash === r.key ? "true" : undefined}>
+              <div key={r.key} data-key={r.key} className="msg-slot" data-highlight={flash?.id === r.key ? "true" : undefined}>
                 <Bubble msg={r.msg} first={r.first} onRetry={onRetry} menu={menu} onNotice={onNotice} />
               </div>
             ),
