@@ -57,9 +57,21 @@ describe("searchAll", () => {
     await putMessage(db, msg("c2", "b1", 200, "LÜNCH today"));
     await putMessage(db, msg("c2", "b2", 250, "dinner"));
     expect((await searchAll(db, "lunch")).map((h) => h.message.id)).toEqual(["a2", "b1", "a1"]);
-    // The most recently active chat is scanned first; the cap stops the scan.
-    expect((await searchAll(db, "lunch", 1)).map((h) => h.message.id)).toEqual(["b1"]);
+    // Capped: the newest hits over all chats, whatever the chats' order.
+    expect((await searchAll(db, "lunch", 1)).map((h) => h.message.id)).toEqual(["a2"]);
+    expect((await searchAll(db, "lunch", 2)).map((h) => h.message.id)).toEqual(["a2", "b1"]);
     expect((await searchAll(db, "lunch", 50, ["c1"])).map((h) => h.message.id)).toEqual(["a2", "a1"]);
+    db.close();
+  });
+
+  it("merges many chats newest first and skips chats without hits", async () => {
+    const db = await fresh();
+    for (let c = 0; c < 5; c++) {
+      await putChat(db, chat(`c${c}`, c));
+      for (let i = 0; i < 6; i++) await putMessage(db, msg(`c${c}`, `c${c}m${i}`, i * 10 + c, c === 3 ? "nothing" : `tea ${i}`));
+    }
+    const hits = await searchAll(db, "tea", 7);
+    expect(hits.map((h) => h.message.id)).toEqual(["c4m5", "c2m5", "c1m5", "c0m5", "c4m4", "c2m4", "c1m4"]);
     db.close();
   });
 

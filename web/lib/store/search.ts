@@ -35,24 +35,46 @@ export async function searchChat(db: ParleyDB, chatId: string, query: string, li
 }
 
 /**
- * Hits across chats, newest first, at most `limit`. Chats are scanned in
- * order of last activity (and each newest first) and the scan stops at
- * `limit` hits, so a very broad query costs no more than a narrow one.
- * `chatIds`, when given, restricts (and orders) the chats.
+ * Hits across chats, newest first, at most `limit`: one newest-first cursor
+ * per chat, merged (each cursor waits on its chat's next hit; the newest of
+ * those is taken), so the scan stops as soon as `limit` hits are known to be
+ * the newest. `chatIds`, when given, restricts the chats.
  */
 export async function searchAll(db: ParleyDB, query: string, limit = SEARCH_LIMIT, chatIds?: readonly string[]): Promise<SearchHit[]> {
   const terms = queryTerms(query);
   if (terms.length === 0) return [];
   const tx = db.transaction(["chats", "messages"]);
-  const ids = chatIds ?? (await tx.objectStore("chats").index("byLastActivity").getAllKeys()).reverse();
+  const ids = chatIds ?? (await tx.objectStore("chats").getAllKeys());
   const index = tx.objectStore("messages").index("byChat");
+  const heads: { cursor: Cursor; hit: SearchHit }[] = [];
+  const advance = async (c: Cursor | null) => {
+    for (; c; c = await c.continue()) {
+      const hit = hitOf(c.value, terms);
+      if (hit) return heads.push({ cursor: c, hit });
+    }
+  };
+  await Promise.all(ids.map(async (id) => advance(await index.openCursor(IDBKeyRange.bound([id], [id, []]), "prev"))));
   const out: SearchHit[] = [];
-  for (const id of ids) {
-    if (out.length >= limit) break;
-    out.push(...(await scanChat(index, id, terms, limit - out.length)));
+  while (out.length < limit && heads.length > 0) {
+    let best = 0;
+    for (let i = 1; i < heads.length; i++) if (newer(heads[i]!.hit.message, heads[best]!.hit.message)) best = i;
+    const [head] = heads.splice(best, 1);
+    out.push(head!.hit);
+    if (out.length < limit) await advance(await head!.cursor.continue());
   }
   await tx.done;
-  return out.sort((a, b) => b.message.sentAt - a.message.sentAt || (a.message.id < b.message.id ? 1 : -1));
+  return out;
+}
+
+function newer(a: StoredMessage, b: StoredMessage): boolean {
+  return a.sentAt > b.sentAt || (a.sentAt === b.sentAt && a.id > b.id);
+}
+
+function hitOf(m: StoredMessage, terms: string[]): SearchHit | null {
+  const raw = searchable(m);
+  if (raw === null) return null;
+  const text = plainText(raw);
+  return matches(text, terms) ? { message: m, text } : null;
 }
 
 /** The byChat index of any transaction (read-only use). */
@@ -69,10 +91,8 @@ async function scanChat(index: ByChat, chatId: string, terms: string[], limit: n
   const range = IDBKeyRange.bound([chatId], [chatId, []]);
   const out: SearchHit[] = [];
   for (let c = await index.openCursor(range, "prev"); c && out.length < limit; c = await c.continue()) {
-    const raw = searchable(c.value);
-    if (raw === null) continue;
-    const text = plainText(raw);
-    if (matches(text, terms)) out.push({ message: c.value, text });
+    const hit = hitOf(c.value, terms);
+    if (hit) out.push(hit);
   }
   return out;
 }
