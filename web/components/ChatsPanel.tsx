@@ -13,6 +13,9 @@ import { ArchiveIcon, ChatsIcon, NewChatIcon } from "./icons";
 import { Menu, type MenuItem } from "./Menu";
 import { PanelHeader } from "./PanelHeader";
 import { SearchBox } from "./SearchBox";
+import { HitText } from "./HitText";
+import { useMessageSearch } from "./chat/SearchPanel";
+import { formatPhone, listTimeLabel } from "@/lib/chat/model";
 
 type Filter = "all" | "unread" | "favourites" | "groups";
 
@@ -86,6 +89,12 @@ export function ChatsPanel({ menuItems, onNewChat, openChatId, onOpen }: Props) 
   );
   const archived = chats.filter((c) => c.archived);
   const archivedUnread = archived.filter((c) => c.unread > 0).length;
+  // Messages across chats (an explicit search, so snippets show even with previews off).
+  const found = useMessageSearch(null, archivedView ? "" : query) ?? [];
+  const titleOf = (chatId: string) => {
+    const c = chats.find((x) => x.id === chatId);
+    return c ? c.peer.name || formatPhone(c.peer.phone) : "";
+  };
   const empty = q !== "" ? { title: "No chats, contacts or messages found", text: "" } : EMPTY[filter];
   const banner = CONN_TEXT[conn];
 
@@ -151,7 +160,8 @@ export function ChatsPanel({ menuItems, onNewChat, openChatId, onOpen }: Props) 
           </span>
         </button>
       )}
-      <div className="list-wrap">
+      <div className="list-wrap" data-searching={q !== ""}>
+        {q !== "" && shown.length > 0 && <h2 className="found-title">Chats</h2>}
         <ul className="list" role="list" aria-label="Chat list">
           {shown.map((c) => (
             <ChatRow
@@ -166,7 +176,41 @@ export function ChatsPanel({ menuItems, onNewChat, openChatId, onOpen }: Props) 
             />
           ))}
         </ul>
-        {shown.length === 0 && (
+        {q !== "" && found.length > 0 && (
+          <>
+            <h2 className="found-title">Messages</h2>
+            <ul className="list found-list" aria-label="Message results">
+              {found.map((h) => (
+                <li key={h.id} className="row found-hit">
+                  <button
+                    type="button"
+                    className="row-btn"
+                    onClick={() => {
+                      onOpen(h.chatId);
+                      void engine.revealMessage(h.chatId, h.id);
+                    }}
+                  >
+                    <span className="row-body">
+                      <span className="row-line">
+                        <span className="row-title">{titleOf(h.chatId)}</span>
+                        <span className="row-time">{listTimeLabel(h.sentAt, now)}</span>
+                      </span>
+                      <span className="row-line">
+                        <span className="row-sub">
+                          <span className="row-preview">
+                            {h.dir === "out" ? "You: " : ""}
+                            <HitText text={h.text} query={query} max={60} />
+                          </span>
+                        </span>
+                      </span>
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        {shown.length === 0 && found.length === 0 && (
           <EmptyState icon={<ChatsIcon size={40} />} title={empty.title}>
             {empty.text && <p>{empty.text}</p>}
             {filter !== "all" && q === "" && (

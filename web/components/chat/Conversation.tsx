@@ -14,6 +14,7 @@ import { Menu, type MenuItem } from "../Menu";
 import { Composer } from "./Composer";
 import { ContactInfo } from "./ContactInfo";
 import { MessageList } from "./MessageList";
+import { SearchPanel } from "./SearchPanel";
 
 const EMPTY: ChatMessage[] = [];
 
@@ -35,13 +36,18 @@ export function Conversation({ chatId, onBack }: { chatId: string; onBack: () =>
   const presence = useChatState((s) => (chat ? s.presence[chat.peer.userId] : undefined));
   const draft = useChatState((s) => s.drafts[chatId] ?? "");
   const e2e = useChatState((s) => s.e2e);
-  const [info, setInfo] = useState(false);
+  const [side, setSide] = useState<"info" | "search" | null>(null);
+  const info = side === "info";
+  const setInfo = useCallback((on: boolean) => setSide(on ? "info" : null), []);
+  useEffect(() => setSide(null), [chatId]);
+  const reveal = useChatState((s) => (s.reveal?.chatId === chatId ? s.reveal : undefined));
+  const onRevealed = useCallback((n: number) => engine.revealed(n), []);
   // Bumped by a tap on "security code changed": (re)opens contact info with the code shown.
   const [codeOpen, setCodeOpen] = useState(0);
   const onNotice = useCallback(() => {
     setCodeOpen((n) => n + 1);
     setInfo(true);
-  }, []);
+  }, [setInfo]);
   const [replyTo, setReplyTo] = useState<ChatMessage | null>(null);
   useEffect(() => setReplyTo(null), [chatId]);
   const now = useNow(typingUntil > Date.now());
@@ -81,6 +87,7 @@ export function Conversation({ chatId, onBack }: { chatId: string; onBack: () =>
   const headerMenu: MenuItem[] = useMemo(
     () => [
       { label: "Contact info", onSelect: () => setInfo(true) },
+      { label: "Search", onSelect: () => setSide("search") },
       { label: "Select messages" },
       { label: "Close chat", onSelect: onBack },
       {
@@ -99,7 +106,7 @@ export function Conversation({ chatId, onBack }: { chatId: string; onBack: () =>
       { label: "Report", onSelect: () => void engine.report(chatId) },
       { label: chat?.blocked ? "Unblock" : "Block", onSelect: () => void engine.block(chatId, !chat?.blocked) },
     ],
-    [chatId, onBack, chat?.muted, chat?.blocked],
+    [chatId, onBack, chat?.muted, chat?.blocked, setInfo],
   );
 
   if (!chat) return null;
@@ -112,7 +119,7 @@ export function Conversation({ chatId, onBack }: { chatId: string; onBack: () =>
   const e2eText = e2e === "unavailable" ? "Encryption keys are not available on this device. Log out and in again." : null;
 
   return (
-    <div className="conversation" data-info={info}>
+    <div className="conversation" data-info={side !== null}>
       <section className="conv-main" aria-label={`Chat with ${name}`}>
         <header className="conv-header">
           <button type="button" className="icon-btn conv-back only-mobile" aria-label="Back" onClick={onBack}>
@@ -134,7 +141,7 @@ export function Conversation({ chatId, onBack }: { chatId: string; onBack: () =>
             <button type="button" className="icon-btn" aria-label="Voice call" title="Voice call" disabled={chat.blocked} onClick={() => void startCall(chat.peer.userId, "voice", name)}>
               <PhoneIcon />
             </button>
-            <button type="button" className="icon-btn only-desktop" aria-label="Search" title="Search">
+            <button type="button" className="icon-btn only-desktop" aria-label="Search" title="Search" aria-pressed={side === "search"} onClick={() => setSide((v) => (v === "search" ? null : "search"))}>
               <SearchIcon />
             </button>
             <Menu items={headerMenu} label="Menu" />
@@ -152,6 +159,8 @@ export function Conversation({ chatId, onBack }: { chatId: string; onBack: () =>
             onRetry={onRetry}
             menu={menu}
             onNotice={onNotice}
+            reveal={reveal}
+            onRevealed={onRevealed}
           />
         ) : (
           <div className="messages-wrap" role="list" aria-label="Messages" aria-busy="true" />
@@ -187,6 +196,19 @@ export function Conversation({ chatId, onBack }: { chatId: string; onBack: () =>
           onTyping={(st) => engine.typing(chatId, st)}
         />
       </section>
+      {side === "search" && (
+        <SearchPanel
+          key={chatId}
+          chatId={chatId}
+          name={name}
+          onClose={() => setSide(null)}
+          onPick={(h) => {
+            // Phones: the panel covers the chat, so it closes (as in WhatsApp).
+            if (window.matchMedia("(max-width: 768px)").matches) setSide(null);
+            void engine.revealMessage(h.chatId, h.id);
+          }}
+        />
+      )}
       {info && <ContactInfo key={codeOpen} chat={chat} showCodeAtOpen={codeOpen > 0} onClose={() => setInfo(false)} />}
     </div>
   );

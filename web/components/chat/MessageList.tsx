@@ -10,7 +10,7 @@
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { layoutRows, type ChatMessage } from "@/lib/chat/model";
-import { extendDown, extendUp, followRows, initialRange, type Range } from "@/lib/chat/window";
+import { extendDown, extendUp, followRows, initialRange, revealRange, type Range } from "@/lib/chat/window";
 import { ChevronDownIcon } from "../icons";
 import type { MenuItem } from "../Menu";
 import { Bubble } from "./Bubble";
@@ -29,9 +29,12 @@ interface Props {
   menu: (m: ChatMessage) => MenuItem[];
   /** A notice was tapped (e.g. "security code changed": show the code). */
   onNotice?: (m: ChatMessage) => void;
+  /** Scroll to this message and highlight it briefly (a search result); a new `n` repeats it. */
+  reveal?: { id: string; n: number } | undefined;
+  onRevealed?: (n: number) => void;
 }
 
-export function MessageList({ chatId, messages, unreadFrom, unreadCount, onAtBottom, onLeftBottom, onRetry, menu, onNotice }: Props) {
+export function MessageList({ chatId, messages, unreadFrom, unreadCount, onAtBottom, onLeftBottom, onRetry, menu, onNotice, reveal, onRevealed }: Props) {
   const now = Date.now();
   const rows = useMemo(() => layoutRows(messages, now, unreadFrom, unreadCount), [messages, unreadFrom, unreadCount]); // eslint-disable-line react-hooks/exhaustive-deps
   const scroller = useRef<HTMLDivElement>(null);
@@ -72,6 +75,28 @@ export function MessageList({ chatId, messages, unreadFrom, unreadCount, onAtBot
     if (incoming) setNewBelow((n) => n + incoming);
   }, [messages]);
 
+  // Reveal: the slice around the message, then (layout effect) scroll it to the middle and flash it.
+  const revealing = useRef<string | null>(null);
+  const [flash, setFlash] = useState<{ id: string; n: number } | null>(null);
+  const revealN = reveal?.n;
+  useEffect(() => {
+    if (!reveal) return;
+    onRevealed?.(reveal.n);
+    const at = rows.findIndex((r) => r.kind === "msg" && r.key === reveal.id);
+    if (at < 0) return;
+    atBottom.current = false;
+    anchor.current = null;
+    revealing.current = reveal.id;
+    setRange(revealRange(at, rows.length));
+    setFlash({ id: reveal.id, n: reveal.n });
+  }, [revealN]); // eslint-disable-line react-hooks/exhaustive-deps
+  // (Its own effect: onRevealed clears the request, which must not cancel the timer.)
+  useEffect(() => {
+    if (!flash) return;
+    const t = setTimeout(() => setFlash(null), 2500);
+    return () => clearTimeout(t);
+  }, [flash]);
+
   function captureAnchor() {
     const el = scroller.current;
     if (!el) return;
@@ -95,6 +120,22 @@ export function MessageList({ chatId, messages, unreadFrom, unreadCount, onAtBot
         el.scrollTop = divider.offsetTop - 80;
         atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
       } else el.scrollTop = el.scrollHeight;
+      return;
+    }
+    if (revealing.current) {
+      const node = el.querySelector<HTMLElement>(`[data-key="${CSS.escape(revealing.current)}"]`);
+      revealing.current = null;
+      anchor.current = null;
+      if (node) {
+        const r = node.getBoundingClientRect();
+        const box = el.getBoundingClientRect();
+        el.scrollTop += r.top - box.top - Math.max(0, (el.clientHeight - r.height) / 2);
+      }
+      // The message may be among the newest: then the list is still at the bottom.
+      const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40 && range[1] >= rows.length;
+      atBottom.current = bottom;
+      setShowJump(!bottom);
+      if (!bottom) onLeftBottom();
       return;
     }
     if (atBottom.current) {
@@ -178,7 +219,7 @@ export function MessageList({ chatId, messages, unreadFrom, unreadCount, onAtBot
                 </span>
               </div>
             ) : (
-              <div key={r.key} data-key={r.key} className="msg-slot">
+              <div key={r.key} data-key={r.key} className="msg-slot" data-highlight={flash?.id === r.key ? "true" : undefined}>
                 <Bubble msg={r.msg} first={r.first} onRetry={onRetry} menu={menu} onNotice={onNotice} />
               </div>
             ),

@@ -41,6 +41,7 @@ import {
   rotateSignedPreKey,
 } from "../store/keystore";
 import { deleteSession, encryptFor, receiveEnvelope, sessionDevices, startSession } from "../store/sessions";
+import { searchAll, searchChat } from "../store/search";
 import { noteDevices, isSecurityNotice, type DeviceNewsDeps } from "./devices";
 import {
   deleteMessage,
@@ -967,8 +968,19 @@ export function closeChat(chatId: string): void {
   atBottom.delete(chatId);
 }
 
+const loading = new Map<string, Promise<void>>();
+
 /** The newest page first (the chat opens at once), then the whole history behind it. */
-async function loadMessages(chatId: string) {
+function loadMessages(chatId: string): Promise<void> {
+  let p = loading.get(chatId);
+  if (!p) {
+    p = loadAll(chatId).finally(() => loading.delete(chatId));
+    loading.set(chatId, p);
+  }
+  return p;
+}
+
+async function loadAll(chatId: string) {
   if (!db) return;
   const first = await listMessages(db, chatId, null, 120);
   mergeLoaded(chatId, first.reverse().map(toView));
@@ -990,6 +1002,52 @@ function mergeLoaded(chatId: string, list: ChatMessage[]) {
     chatId,
     merged.map((m) => (queued.has(m.id) && m.status === "queued" && getChatState().conn === "connected" ? { ...m, status: "sending" } : m)),
   );
+}
+
+/* ---------------- search ---------------- */
+
+/** One search result: enough to list it and to open the chat at it. */
+export interface MessageHit {
+  id: string;
+  chatId: string;
+  sentAt: number;
+  dir: "in" | "out";
+  /** Plain text (formatting markers removed), as matched. */
+  text: string;
+}
+
+/**
+ * Messages matching `query`, newest first (lib/store/search, bounded):
+ * of one chat, or with `chatId` null of every chat in the list.
+ */
+export async function searchMessages(chatId: string | null, query: string): Promise<MessageHit[]> {
+  await started;
+  if (!db) return [];
+  const hits = chatId ? await searchChat(db, chatId, query) : await searchAll(db, query, undefined, getChatState().chats.map((c) => c.id));
+  return hits.map(({ message: m, text }) => ({ id: m.id, chatId: m.chatId, sentAt: m.sentAt, dir: m.sender.u === me?.id ? "out" : "in", text }));
+}
+
+let revealSeq = 0;
+
+/**
+ * Shows message `id` in its chat: its history is loaded from the store as
+ * far as needed, then state.reveal asks the open conversation's list to
+ * scroll to it and highlight it (components/chat/MessageList).
+ */
+export async function revealMessage(chatId: string, id: string): Promise<void> {
+  await started;
+  if (!db) return;
+  const has = () => getChatState().messages[chatId]?.some((m) => m.id === id) ?? false;
+  if (!has()) await loadMessages(chatId);
+  // A load that started earlier may have finished its first page only.
+  if (!has() && loading.has(chatId)) await loading.get(chatId);
+  if (!has()) return;
+  setChatState({ reveal: { chatId, id, n: ++revealSeq } });
+}
+
+/** The open list has shown reveal request `n`: it is not repeated when the chat is opened again. */
+export function revealed(n: number): void {
+  if (getChatState().reveal?.n === n) setChatState({ reveal: undefined });
 }
 
 /** The list was scrolled up: new arrivals count as unread until it is back at the bottom. */
@@ -1354,4 +1412,7 @@ export const engine = {
   markVerified,
   block,
   report,
+  searchMessages,
+  revealMessage,
+  revealed,
 };

@@ -25,6 +25,8 @@ export interface ChatViewState {
   /** End-to-end encryption readiness of this device. */
   e2e: "loading" | "ready" | "unavailable";
   e2eError?: string;
+  /** A message to scroll to and highlight (search results); `n` makes each request new. */
+  reveal?: { chatId: string; id: string; n: number };
 }
 
 let state: ChatViewState = {

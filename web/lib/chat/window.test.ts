@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { INITIAL, STEP, WINDOW, extendDown, extendUp, followRows, initialRange } from "./window";
+import { INITIAL, STEP, WINDOW, extendDown, extendUp, followRows, initialRange, revealRange } from "./window";
 
 describe("windowed list", () => {
   it("opens at the newest rows or just above the unread divider", () => {
@@ -41,5 +41,12 @@ describe("windowed list", () => {
     expect(r).toEqual([5000 - WINDOW, 5000]);
     expect(extendUp([10, 60])).toEqual([0, 60]);
     expect(extendDown([0, 40], 70)).toEqual([0, 40 + STEP > 70 ? 70 : 90]);
+  });
+
+  it("reveals a row in the middle of a WINDOW-row slice, clamped at both ends", () => {
+    expect(revealRange(2000, 5000)).toEqual([2000 - WINDOW / 2, 2000 + WINDOW / 2]);
+    expect(revealRange(10, 5000)).toEqual([0, WINDOW]);
+    expect(revealRange(4990, 5000)).toEqual([5000 - WINDOW, 5000]);
+    expect(revealRange(3, 20)).toEqual([0, 20]);
   });
 });

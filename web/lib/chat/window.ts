@@ -47,3 +47,9 @@ export function extendDown(range: Range, total: number): Range {
   const ne = Math.min(total, e + STEP);
   return [ne - s > WINDOW ? ne - WINDOW : s, ne];
 }
+
+/** The slice that shows row `at` (a search result): WINDOW rows with it in the middle, clamped to [0, total). */
+export function revealRange(at: number, total: number): Range {
+  const s = Math.max(0, Math.min(at - WINDOW / 2, total - WINDOW));
+  return [s, Math.min(total, s + WINDOW)];
+}

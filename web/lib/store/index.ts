@@ -10,3 +10,4 @@ export * from "./groups";
 export * from "./messages";
 export { subscribe, type StoreEvent, type StoreTopic } from "./events";
 export { withLock } from "./locks";
+export * from "./search";
