@@ -115,6 +115,21 @@ jv_only(const json_t *obj, const char *const *allowed, struct err *e)
 }
 
 int
+jv_parse_only(const char *body, size_t len, const char *const *allowed,
+    json_t **out, struct err *e)
+{
+	int	rc;
+
+	if ((rc = jv_parse(body, len, out, e)) != 0)
+		return rc;
+	if ((rc = jv_only(*out, allowed, e)) != 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int
 jv_str(const json_t *obj, const char *key, int flags, size_t min_chars,
     size_t max_chars, const char **out, struct err *e)
 {

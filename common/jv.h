@@ -43,6 +43,13 @@ int	jv_parse(const char *body, size_t len, json_t **out, struct err *e);
 int	jv_only(const json_t *obj, const char *const *allowed, struct err *e);
 
 /*
+ * jv_parse() then jv_only(): a request body that must be a JSON object with
+ * no key outside allowed. On error *out is NULL.
+ */
+int	jv_parse_only(const char *body, size_t len, const char *const *allowed,
+	    json_t **out, struct err *e);
+
+/*
  * A string field. Lengths are in characters (Unicode code points), not
  * bytes: max_chars of 64 admits up to 256 bytes of UTF-8. Control
  * characters (U+0000-U+001F, U+007F-U+009F) are refused, except \n and \t

@@ -64,12 +64,6 @@ void	acct_code_hash(uint8_t out[CRYP_HASH_LEN], const char *phone,
  */
 int	acct_parse_id(const char *s);
 
-/*
- * Parses the body as a JSON object with only the allowed keys (see jv.h
- * for the errors). *out is a new reference the caller decrefs.
- */
-int	acct_body(const struct req *r, const char *const *allowed,
-	    json_t **out, struct err *e);
 
 /* --- sms.c: the code's way out ----------------------------------------- */
 

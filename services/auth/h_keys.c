@@ -223,7 +223,7 @@ h_keys_put(struct req *r, struct resp *resp, struct err *e)
 	int		 rc;
 
 	memset(&u, 0, sizeof(u));
-	if ((rc = acct_body(r, fields, &body, e)) != 0 ||
+	if ((rc = jv_parse_only(r->body, r->body_len, fields, &body, e)) != 0 ||
 	    (rc = jv_b64url(body, "ikSig", JV_REQUIRED, 1, KEYS_B64_MAX,
 	    r->arena, &u.ik_sig, &u.ik_sig_len, e)) != 0 ||
 	    (rc = jv_b64url(body, "ikDh", JV_REQUIRED, 1, KEYS_B64_MAX,

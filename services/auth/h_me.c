@@ -66,7 +66,7 @@ h_me_patch(struct req *r, struct resp *resp, struct err *e)
 	PGresult	*res;
 	int		 rc;
 
-	if ((rc = acct_body(r, fields, &body, e)) != 0 ||
+	if ((rc = jv_parse_only(r->body, r->body_len, fields, &body, e)) != 0 ||
 	    (rc = jv_str(body, "name", 0, 1, ACCT_NAME_MAX, &vals[1], e)) != 0 ||
 	    (rc = jv_str(body, "about", 0, 0, ACCT_ABOUT_MAX, &vals[2],
 	    e)) != 0)

@@ -96,7 +96,7 @@ h_otp_send(struct req *r, struct resp *resp, struct err *e)
 	char		 key[96];
 	int		 rc;
 
-	if ((rc = acct_body(r, fields, &body, e)) != 0 ||
+	if ((rc = jv_parse_only(r->body, r->body_len, fields, &body, e)) != 0 ||
 	    (rc = jv_str(body, "phone", JV_REQUIRED, 0, 32, &phone,
 	    e)) != 0)
 		goto out;

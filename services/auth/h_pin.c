@@ -23,7 +23,7 @@ pin_body(struct req *r, json_t **body, const char **pin, struct err *e)
 	static const char *const fields[] = { "pin", NULL };
 	int	rc;
 
-	if ((rc = acct_body(r, fields, body, e)) != 0 ||
+	if ((rc = jv_parse_only(r->body, r->body_len, fields, body, e)) != 0 ||
 	    (rc = jv_str(*body, "pin", JV_REQUIRED, 0, 16, pin, e)) != 0)
 		return rc;
 	if (!acct_digits_ok(*pin, ACCT_PIN_LEN))

@@ -168,7 +168,7 @@ h_verify(struct req *r, struct resp *resp, struct err *e)
 	int		 rc;
 
 	memset(&l, 0, sizeof(l));
-	if ((rc = acct_body(r, fields, &body, e)) != 0 ||
+	if ((rc = jv_parse_only(r->body, r->body_len, fields, &body, e)) != 0 ||
 	    (rc = jv_str(body, "phone", JV_REQUIRED, 0, 32,
 	    &l.phone, e)) != 0 ||
 	    (rc = jv_str(body, "code", JV_REQUIRED, 0, 16, &l.code,

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "auth_svc.h"
-#include "jv.h"
 
 #define ACCT_CODE_DOMAIN	"parley/otp/v1:"
 
@@ -75,19 +74,4 @@ acct_parse_id(const char *s)
 		v = v * 10 + (s[i] - '0');
 	}
 	return (int)v;
-}
-
-int
-acct_body(const struct req *r, const char *const *allowed, json_t **out,
-    struct err *e)
-{
-	int	rc;
-
-	if ((rc = jv_parse(r->body, r->body_len, out, e)) != 0)
-		return rc;
-	if ((rc = jv_only(*out, allowed, e)) != 0) {
-		json_decref(*out);
-		*out = NULL;
-	}
-	return rc;
 }

@@ -24,6 +24,8 @@
 static void	calls_copy(char *dst, size_t size, const PGresult *res, int i,
 		    int col);
 static void	calls_iso(char out[32], long long epoch);
+static int	calls_update_one(struct db *, const char *, int,
+		    const char *const *, struct call *, struct err *);
 
 const char calls_cols[] =
     "id, caller_id, caller_device, callee_id, media, state, "
@@ -34,20 +36,12 @@ int
 calls_body(const struct req *r, const char *const *allowed, int empty_ok,
     json_t **out, struct err *e)
 {
-	int	rc;
-
 	*out = NULL;
 	if (empty_ok && r->body_len == 0) {
 		*out = json_object();
 		return 0;
 	}
-	if ((rc = jv_parse(r->body, r->body_len, out, e)) != 0)
-		return rc;
-	if ((rc = jv_only(*out, allowed, e)) != 0) {
-		json_decref(*out);
-		*out = NULL;
-	}
-	return rc;
+	return jv_parse_only(r->body, r->body_len, allowed, out, e);
 }
 
 int
@@ -165,28 +159,39 @@ calls_sweep(struct db *db, struct kv *kv, struct err *e)
 	return n;
 }
 
+/*
+ * Runs a conditional UPDATE ... RETURNING calls_cols: 1 with *c refreshed
+ * when it changed the call, 0 when its condition no longer held, or a
+ * negative error.
+ */
+static int
+calls_update_one(struct db *db, const char *sql, int n,
+    const char *const *vals, struct call *c, struct err *e)
+{
+	PGresult	*res;
+	int		 changed;
+
+	if ((res = db_exec(db, sql, n, vals, e)) == NULL)
+		return e->code;
+	if ((changed = PQntuples(res) == 1))
+		calls_row(res, 0, c);
+	PQclear(res);
+	return changed;
+}
+
 int
 calls_end(struct db *db, const char *id, const char *from, const char *reason,
     const char *ended_by, int with_message, struct call *c, struct err *e)
 {
 	const char	*vals[5] = { id, from, reason, ended_by,
 			    with_message ? "t" : "f" };
-	PGresult	*res;
 	char		 sql[512];
-	int		 rc = 0;
 
 	snprintf(sql, sizeof(sql), "UPDATE calls SET state = 'ended', "
 	    "end_reason = $3, ended_by = $4, declined_with_message = $5, "
 	    "ended_at = now() WHERE id = $1 AND state = $2 RETURNING %s",
 	    calls_cols);
-	if ((res = db_exec(db, sql, 5, vals, e)) == NULL)
-		return e->code;
-	if (PQntuples(res) == 1) {
-		calls_row(res, 0, c);
-		rc = 1;
-	}
-	PQclear(res);
-	return rc;
+	return calls_update_one(db, sql, 5, vals, c, e);
 }
 
 void
@@ -339,8 +344,6 @@ calls_accept(struct db *db, const char *id, const char *user, int dev,
 {
 	char		 sdev[16], secs[24], sql[512];
 	const char	*vals[4] = { id, user, sdev, secs };
-	PGresult	*res;
-	int		 rc = 0;
 
 	snprintf(sdev, sizeof(sdev), "%d", dev);
 	snprintf(secs, sizeof(secs), "%ld", cfg_int(CFG_CALL_RING_TIMEOUT));
@@ -350,14 +353,7 @@ calls_accept(struct db *db, const char *id, const char *user, int dev,
 	    "callee_id = $2 AND state = 'ringing' AND NOT silent AND "
 	    "created_at > now() - make_interval(secs => $4::int) "
 	    "RETURNING %s", calls_cols);
-	if ((res = db_exec(db, sql, 4, vals, e)) == NULL)
-		return e->code;
-	if (PQntuples(res) == 1) {
-		calls_row(res, 0, c);
-		rc = 1;
-	}
-	PQclear(res);
-	return rc;
+	return calls_update_one(db, sql, 4, vals, c, e);
 }
 
 int

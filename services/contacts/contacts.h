@@ -39,12 +39,6 @@ extern const size_t		contacts_nroutes;
 
 /* --- util.c ----------------------------------------------------------- */
 
-/*
- * Parses the body as a JSON object with only the allowed keys (jv.h
- * errors). *out is a new reference the caller decrefs.
- */
-int	ct_body(const struct req *r, const char *const *allowed, json_t **out,
-	    struct err *e);
 
 /*
  * Normalises a phone number as people type it ("+44 (20) 7946-0958",

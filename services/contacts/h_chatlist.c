@@ -110,7 +110,7 @@ h_chat_patch(struct req *r, struct resp *resp, struct err *e)
 	int		 rc;
 
 	if ((rc = ct_param_uuid(r, "chat", "the chat id", &v[1], e)) != 0 ||
-	    (rc = ct_body(r, fields, &body, e)) != 0 ||
+	    (rc = jv_parse_only(r->body, r->body_len, fields, &body, e)) != 0 ||
 	    (rc = chat_fields(r, body, v, e)) != 0 ||
 	    (rc = db_begin(r->db, e)) != 0)
 		goto out;

@@ -78,7 +78,7 @@ h_contact_add(struct req *r, struct resp *resp, struct err *e)
 	json_t		*body = NULL, *o = NULL;
 	int		 rc, taken = 0;
 
-	if ((rc = ct_body(r, fields, &body, e)) != 0 ||
+	if ((rc = jv_parse_only(r->body, r->body_len, fields, &body, e)) != 0 ||
 	    (rc = jv_str(body, "phone", JV_REQUIRED, 1, 32, &raw, e)) != 0 ||
 	    (rc = jv_str(body, "name", JV_REQUIRED, 1, CT_NAME_MAX, &vals[2],
 	    e)) != 0)
@@ -120,7 +120,7 @@ h_contact_rename(struct req *r, struct resp *resp, struct err *e)
 	int		 rc;
 
 	if ((rc = param_phone(r, &vals[1], e)) != 0 ||
-	    (rc = ct_body(r, fields, &body, e)) != 0 ||
+	    (rc = jv_parse_only(r->body, r->body_len, fields, &body, e)) != 0 ||
 	    (rc = jv_str(body, "name", JV_REQUIRED, 1, CT_NAME_MAX, &vals[2],
 	    e)) != 0)
 		goto out;
@@ -166,7 +166,7 @@ h_discover(struct req *r, struct resp *resp, struct err *e)
 	size_t		 i, n;
 	int		 rc;
 
-	if ((rc = ct_body(r, fields, &body, e)) != 0)
+	if ((rc = jv_parse_only(r->body, r->body_len, fields, &body, e)) != 0)
 		goto out;
 	phones = json_object_get(body, "phones");
 	if (!json_is_array(phones) || (n = json_array_size(phones)) == 0 ||

@@ -15,6 +15,7 @@
 
 #include "contacts.h"
 #include "db.h"
+#include "jv.h"
 #include "log.h"
 
 /* The distinct numbers (first card wins) as a jsonb array for SQL. */
@@ -126,7 +127,7 @@ import_file(struct req *r, const char **buf, size_t *len, struct err *e)
 		;
 	if (i == r->body_len || r->body[i] != '{')
 		return 0;
-	if ((rc = ct_body(r, fields, &body, e)) != 0)
+	if ((rc = jv_parse_only(r->body, r->body_len, fields, &body, e)) != 0)
 		return rc;
 	if ((f = json_object_get(body, "vcf")) == NULL)
 		rc = err_set(e, APP_EINVAL, "missing_field", "vcf is required");

@@ -108,7 +108,7 @@ h_list_create(struct req *r, struct resp *resp, struct err *e)
 	json_t		*body = NULL, *o = NULL;
 	int		 rc;
 
-	if ((rc = ct_body(r, fields, &body, e)) != 0 ||
+	if ((rc = jv_parse_only(r->body, r->body_len, fields, &body, e)) != 0 ||
 	    (rc = jv_str(body, "name", JV_REQUIRED, 1, CT_LIST_NAME_MAX,
 	    &vals[1], e)) != 0)
 		goto out;
@@ -140,7 +140,7 @@ h_list_patch(struct req *r, struct resp *resp, struct err *e)
 	int		 rc;
 
 	if ((rc = ct_param_uuid(r, "id", "the list id", &vals[0], e)) != 0 ||
-	    (rc = ct_body(r, fields, &body, e)) != 0 ||
+	    (rc = jv_parse_only(r->body, r->body_len, fields, &body, e)) != 0 ||
 	    (rc = jv_str(body, "name", 0, 1, CT_LIST_NAME_MAX, &vals[2],
 	    e)) != 0)
 		goto out;

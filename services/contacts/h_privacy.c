@@ -174,7 +174,7 @@ h_privacy_patch(struct req *r, struct resp *resp, struct err *e)
 	json_t		*body = NULL, *o = NULL, *ev;
 	int		 rc;
 
-	if ((rc = ct_body(r, fields, &body, e)) != 0 ||
+	if ((rc = jv_parse_only(r->body, r->body_len, fields, &body, e)) != 0 ||
 	    (rc = privacy_scalars(r, body, v, e)) != 0)
 		goto out;
 	if (json_object_size(body) == 0) {

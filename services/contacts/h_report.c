@@ -121,7 +121,7 @@ h_report(struct req *r, struct resp *resp, struct err *e)
 	char		*mtext = NULL;
 	int		 rc, block = 0;
 
-	if ((rc = ct_body(r, fields, &body, e)) != 0 ||
+	if ((rc = jv_parse_only(r->body, r->body_len, fields, &body, e)) != 0 ||
 	    (rc = report_fields(r, body, vals, &block, e)) != 0 ||
 	    (rc = report_messages(json_object_get(body, "messages"), &msgs,
 	    e)) != 0)

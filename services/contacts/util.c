@@ -1,5 +1,5 @@
 /*
- * util.c - what every contacts handler leans on: body parsing, phone and
+ * util.c - what every contacts handler leans on: phone and
  * id checks, enum fields, JSON-producing queries, the per-device event
  * fan-out and the daily discovery quota.
  */
@@ -29,21 +29,6 @@
 	"if v > tonumber(ARGV[2]) then " \
 	"redis.call('DECRBY', KEYS[1], ARGV[1]) return {0, ttl} end " \
 	"return {1, ttl}"
-
-int
-ct_body(const struct req *r, const char *const *allowed, json_t **out,
-    struct err *e)
-{
-	int	rc;
-
-	if ((rc = jv_parse(r->body, r->body_len, out, e)) != 0)
-		return rc;
-	if ((rc = jv_only(*out, allowed, e)) != 0) {
-		json_decref(*out);
-		*out = NULL;
-	}
-	return rc;
-}
 
 int
 ct_phone_norm(const char *in, char out[CT_PHONE_MAX + 1])

@@ -75,6 +75,24 @@ Test(jv, only_rejects_unknown)
 	json_decref(x);
 }
 
+Test(jv, parse_only_parses_and_checks_keys)
+{
+	static const char *const allowed[] = { "a", NULL };
+	const char	*good = "{\"a\":1}", *bad = "{\"a\":1,\"evil\":2}";
+	json_t		*o = NULL;
+	struct err	 e;
+
+	cr_assert_eq(jv_parse_only(good, strlen(good), allowed, &o, &e), 0);
+	cr_assert_not_null(o);
+	json_decref(o);
+	expect(jv_parse_only(bad, strlen(bad), allowed, &o, &e), &e, APP_EINVAL,
+	    "unknown_field", "evil");
+	cr_expect_null(o, "nothing is handed out on an error");
+	expect(jv_parse_only("[1]", 3, allowed, &o, &e), &e, APP_EINVAL,
+	    "expected_object", NULL);
+	cr_expect_null(o);
+}
+
 Test(jv, str_ok_and_absent)
 {
 	json_t		*o = parse_ok("{\"name\":\"Zo\xc3\xab\"}");
