@@ -79,8 +79,7 @@ h_chat_create(struct req *r, struct resp *resp, struct err *e)
 	char		*peer, *key, *p, id[ROUTE_UUID_LEN], rl[80];
 	int		 rc, created = 0;
 
-	if ((rc = jv_parse(r->body, r->body_len, &body, e)) != 0 ||
-	    (rc = jv_only(body, keys, e)) != 0 ||
+	if ((rc = jv_parse_only(r->body, r->body_len, keys, &body, e)) != 0 ||
 	    (rc = msg_uuid_field(body, "peer", &in, e)) != 0)
 		goto out;
 	/* uuids compare as their lower-case text, as Postgres prints them. */

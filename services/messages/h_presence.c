@@ -95,8 +95,7 @@ h_presence(struct req *r, struct resp *resp, struct err *e)
 	long long	 now = msg_now_ms();
 	int		 i, rc;
 
-	if ((rc = jv_parse(r->body, r->body_len, &body, e)) != 0 ||
-	    (rc = jv_only(body, keys, e)) != 0 ||
+	if ((rc = jv_parse_only(r->body, r->body_len, keys, &body, e)) != 0 ||
 	    (rc = msg_uuid_field(body, "chat_id", &chat, e)) != 0 ||
 	    (rc = msg_member(r, chat, NULL, e)) != 0)
 		goto out;

@@ -30,8 +30,7 @@ h_read(struct req *r, struct resp *resp, struct err *e)
 	size_t		 n;
 	int		 i, rc, sent = 0;
 
-	if ((rc = jv_parse(r->body, r->body_len, &body, e)) != 0 ||
-	    (rc = jv_only(body, keys, e)) != 0 ||
+	if ((rc = jv_parse_only(r->body, r->body_len, keys, &body, e)) != 0 ||
 	    (rc = msg_uuid_field(body, "chat_id", &chat, e)) != 0 ||
 	    (rc = msg_uuid_array(r, body, "ids", MSG_IDS_MAX, &ids, &n,
 	    e)) != 0 ||

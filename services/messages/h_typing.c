@@ -30,8 +30,7 @@ h_typing(struct req *r, struct resp *resp, struct err *e)
 	json_t		*body = NULL, *ev = NULL;
 	int		 i, rc;
 
-	if ((rc = jv_parse(r->body, r->body_len, &body, e)) != 0 ||
-	    (rc = jv_only(body, keys, e)) != 0 ||
+	if ((rc = jv_parse_only(r->body, r->body_len, keys, &body, e)) != 0 ||
 	    (rc = msg_uuid_field(body, "chat_id", &chat, e)) != 0 ||
 	    (rc = jv_str(body, "state", JV_REQUIRED, 1, 16, &state, e)) != 0)
 		goto out;
